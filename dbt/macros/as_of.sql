@@ -1,0 +1,18 @@
+{#- T4: the run's evaluation time, never the wall clock. -#}
+{% macro as_of() -%}
+    {%- set value = var('as_of') -%}
+    {%- if value is none and execute -%}
+        {{ exceptions.raise_compiler_error("var 'as_of' (the evaluation time, T4) is required: dbt build --vars \"{as_of: '2026-11-20T18:00:00+08:00'}\"") }}
+    {%- endif -%}
+    '{{ value }}'::timestamptz
+{%- endmacro %}
+
+{#- The evaluation date in Asia/Shanghai. -#}
+{% macro as_of_date() -%}
+    ({{ as_of() }} at time zone 'Asia/Shanghai')::date
+{%- endmacro %}
+
+{#- The Asia/Shanghai date of an instant (T4: 07:30 Beijing time on 6 May is a 6 May date). -#}
+{% macro shanghai_date(column) -%}
+    ({{ column }} at time zone 'Asia/Shanghai')::date
+{%- endmacro %}

@@ -1,0 +1,54 @@
+{#- Every version of an exchange table's rows received up to as_of, cleaned and numbered.
+
+    Staging only: trims text and turns empty strings into nulls, keeps every version (Q8 reads
+    them), numbers them per business key in upload order and marks the latest as current.
+    For department tables the unit is the source's department (the source list), and the
+    department code a row itself carries is kept as reported_department_code. -#}
+{% macro exchange_versions(table_name, key_columns) -%}
+{%- set relation = source('exchange', table_name) -%}
+{%- set columns = adapter.get_columns_in_relation(relation) if execute else [] -%}
+{%- set meta = ['source_name', 'source_department_code', 'ingest_run_id', 'pulled_at', 'department_code'] -%}
+{%- set partition = 'source_name, ' ~ key_columns | join(', ') -%}
+with received as (
+
+    select * from {{ relation }}
+    where uploaded_at <= {{ as_of() }}
+
+),
+
+cleaned as (
+
+    select
+        source_name,
+        {%- if columns | selectattr('name', 'equalto', 'department_code') | list %}
+        coalesce(source_department_code, nullif(btrim(department_code), '')) as department_code,
+        nullif(btrim(department_code), '') as reported_department_code,
+        {%- elif table_name.startswith(('power_', 'account', 'case_')) %}
+        source_department_code as department_code,
+        {%- endif %}
+        {%- for column in columns if column.name not in meta %}
+        {% if column.is_string() -%}
+        nullif(btrim({{ column.name }}), '') as {{ column.name }},
+        {%- else -%}
+        {{ column.name }},
+        {%- endif %}
+        {%- endfor %}
+        pulled_at,
+        ingest_run_id
+    from received
+
+),
+
+final as (
+
+    select
+        *,
+        row_number() over (partition by {{ partition }} order by uploaded_at, exchange_id) as version_number,
+        row_number() over (partition by {{ partition }} order by uploaded_at desc, exchange_id desc) = 1
+            as is_current
+    from cleaned
+
+)
+
+select * from final
+{%- endmacro %}

@@ -1,0 +1,14 @@
+{#- Q1: one event type of one exchange table's history: when it happened (current version) and
+    when a version carrying it first reached the platform (the department's uploaded_at). -#}
+{% macro upload_events(versions_model, record_type, occurred_column, key_columns) -%}
+    select
+        department_code,
+        '{{ record_type }}' as record_type,
+        {{ key_columns | join(" || '/' || ") }} as record_key,
+        (array_agg({{ occurred_column }} order by is_current desc, uploaded_at desc)
+            filter (where {{ occurred_column }} is not null))[1] as occurred_at,
+        min(uploaded_at) filter (where {{ occurred_column }} is not null) as first_uploaded_at
+    from {{ ref(versions_model) }}
+    group by department_code, {{ key_columns | join(', ') }}
+    having count({{ occurred_column }}) > 0
+{%- endmacro %}

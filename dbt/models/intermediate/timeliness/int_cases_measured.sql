@@ -1,0 +1,129 @@
+-- Each case with the power version it was accepted under, its limits (T5, T8) and the date it is
+-- measured on (T4): its completion date when completed, else the evaluation date.
+with cases as (
+
+    select * from {{ ref('stg_exchange__case_acceptances') }}
+
+),
+
+completions as (
+
+    select * from {{ ref('stg_exchange__case_completions') }}
+
+),
+
+power_items as (
+
+    select * from {{ ref('stg_exchange__power_items') }}
+
+),
+
+extensions as (
+
+    select * from {{ ref('stg_exchange__case_extensions') }}
+
+),
+
+units as (
+
+    select * from {{ ref('units') }}
+
+),
+
+cases_dated as (
+
+    select
+        cases.department_code,
+        cases.case_no,
+        cases.power_code,
+        cases.channel,
+        cases.accepted_at,
+        {{ shanghai_date('cases.accepted_at') }} as accepted_date,
+        completions.completed_at,
+        {{ shanghai_date('completions.completed_at') }} as completion_date,
+        completions.result as completion_result,
+        completions.fee_charged
+    from cases
+    left join completions
+        on completions.department_code = cases.department_code
+        and completions.case_no = cases.case_no
+
+),
+
+power_versions_ranked as (
+
+    -- Prefer the confirmed version in force on the acceptance date; else the latest version.
+    select
+        cases_dated.department_code,
+        cases_dated.case_no,
+        power_items.version as power_version,
+        power_items.name as power_name,
+        power_items.category as power_category,
+        power_items.promised_limit_wd,
+        power_items.legal_limit_wd,
+        coalesce(power_items.is_risk_point, false) as is_risk_point,
+        row_number() over (
+            partition by cases_dated.department_code, cases_dated.case_no
+            order by
+                (power_items.status = 'confirmed'
+                 and power_items.effective_from <= cases_dated.accepted_date
+                 and (power_items.effective_to is null or cases_dated.accepted_date < power_items.effective_to))
+                    desc nulls last,
+                power_items.version desc
+        ) as preference
+    from cases_dated
+    inner join power_items
+        on power_items.department_code = cases_dated.department_code
+        and power_items.power_code = cases_dated.power_code
+
+),
+
+extension_totals as (
+
+    select
+        department_code,
+        case_no,
+        sum(extra_wd)::integer as extension_wd
+    from extensions
+    where extra_wd > 0
+    group by department_code, case_no
+
+),
+
+final as (
+
+    select
+        cases_dated.department_code,
+        coalesce(units.name_zh, cases_dated.department_code) as department_name,
+        cases_dated.case_no,
+        cases_dated.power_code,
+        power_versions_ranked.power_version,
+        power_versions_ranked.power_name,
+        power_versions_ranked.power_category,
+        power_versions_ranked.is_risk_point,
+        power_versions_ranked.promised_limit_wd,
+        power_versions_ranked.legal_limit_wd,
+        coalesce(extension_totals.extension_wd, 0) as extension_wd,
+        cases_dated.channel,
+        cases_dated.accepted_at,
+        cases_dated.accepted_date,
+        cases_dated.completed_at,
+        cases_dated.completion_date,
+        cases_dated.completion_result,
+        cases_dated.fee_charged,
+        cases_dated.completed_at is not null as is_completed,
+        coalesce(cases_dated.completion_date, {{ as_of_date() }}) as measured_on
+    from cases_dated
+    left join power_versions_ranked
+        on power_versions_ranked.department_code = cases_dated.department_code
+        and power_versions_ranked.case_no = cases_dated.case_no
+        and power_versions_ranked.preference = 1
+    left join extension_totals
+        on extension_totals.department_code = cases_dated.department_code
+        and extension_totals.case_no = cases_dated.case_no
+    left join units
+        on units.department_code = cases_dated.department_code
+
+)
+
+select * from final

@@ -1,0 +1,151 @@
+-- One row per case: elapsed and remaining working days, due dates and the T5/T6 status.
+-- T2: the acceptance day is not counted; a limit of N WD ends with the N-th WD after it.
+-- T3: suspended WD do not count and move the due date; T8: extensions lengthen the legal limit.
+-- T9 exemptions (exempt_wd) are computed by the timeliness issue; 0 until then.
+with cases as (
+
+    select * from {{ ref('int_cases_measured') }}
+
+),
+
+suspension_periods as (
+
+    select * from {{ ref('int_case_suspensions_merged') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('int_calendar_days_numbered') }}
+
+),
+
+workdays as (
+
+    select * from calendar
+    where is_workday
+
+),
+
+suspension_totals as (
+
+    select
+        suspension_periods.department_code,
+        suspension_periods.case_no,
+        sum(suspension_periods.removed_wd)::integer as suspended_wd,
+        sum(case when suspension_periods.used_wd_at_start < cases.promised_limit_wd
+            then suspension_periods.removed_wd else 0 end)::integer as promised_shift_wd,
+        sum(case when suspension_periods.used_wd_at_start < cases.legal_limit_wd + cases.extension_wd
+            then suspension_periods.removed_wd else 0 end)::integer as legal_shift_wd
+    from suspension_periods
+    inner join cases
+        on cases.department_code = suspension_periods.department_code
+        and cases.case_no = suspension_periods.case_no
+    group by suspension_periods.department_code, suspension_periods.case_no
+
+),
+
+counted as (
+
+    select
+        cases.*,
+        coalesce(suspension_totals.suspended_wd, 0) as suspended_wd,
+        0 as exempt_wd,
+        accepted_day.workday_number as accepted_day_number,
+        measured_day.workday_number - accepted_day.workday_number
+            - coalesce(suspension_totals.suspended_wd, 0) as elapsed_wd,
+        cases.measured_on - cases.accepted_date as elapsed_calendar_days,
+        accepted_day.workday_number + cases.promised_limit_wd
+            + coalesce(suspension_totals.promised_shift_wd, 0) as promised_due_day_number,
+        accepted_day.workday_number + cases.legal_limit_wd + cases.extension_wd
+            + coalesce(suspension_totals.legal_shift_wd, 0) as legal_due_day_number,
+        accepted_day.provisional_day_number as accepted_provisional_number
+    from cases
+    left join calendar as accepted_day on accepted_day.calendar_date = cases.accepted_date
+    left join calendar as measured_day on measured_day.calendar_date = cases.measured_on
+    left join suspension_totals
+        on suspension_totals.department_code = cases.department_code
+        and suspension_totals.case_no = cases.case_no
+
+),
+
+dated as (
+
+    select
+        counted.*,
+        promised_due.calendar_date as promised_due_date,
+        legal_due.calendar_date as legal_due_date
+    from counted
+    left join workdays as promised_due on promised_due.workday_number = counted.promised_due_day_number
+    left join workdays as legal_due on legal_due.workday_number = counted.legal_due_day_number
+
+),
+
+classified as (
+
+    select
+        dated.*,
+        case
+            when is_completed and completion_date < promised_due_date then 'completed_early'
+            when is_completed and completion_date = promised_due_date then 'completed_on_time'
+            when is_completed then 'completed_late'
+            when {{ as_of_date() }} > promised_due_date then 'overdue'
+            when promised_limit_wd - elapsed_wd <= ceil(promised_limit_wd * (
+                case when is_risk_point then {{ var('risk_point_approaching_share') }}
+                    else {{ var('approaching_share') }} end))
+                then 'approaching'
+            else 'in_progress'
+        end as status,
+        legal_due_date is not null and measured_on > legal_due_date as legal_overdue
+    from dated
+
+),
+
+final as (
+
+    select
+        classified.department_code,
+        classified.department_name,
+        classified.case_no,
+        classified.power_code,
+        classified.power_name,
+        classified.power_category,
+        classified.is_risk_point,
+        classified.channel,
+        classified.accepted_at,
+        classified.accepted_date,
+        classified.completed_at,
+        classified.completion_date,
+        classified.promised_limit_wd,
+        classified.legal_limit_wd,
+        classified.extension_wd,
+        classified.suspended_wd,
+        classified.exempt_wd,
+        classified.elapsed_wd,
+        case when not classified.is_completed
+            then classified.promised_limit_wd - classified.elapsed_wd end as remaining_wd,
+        classified.elapsed_calendar_days,
+        classified.promised_due_date,
+        classified.legal_due_date,
+        classified.status,
+        case classified.status
+            when 'in_progress' then '办理中(绿灯)'
+            when 'approaching' then '临近时限(黄灯)'
+            when 'overdue' then '已超期(红灯)'
+            when 'completed_early' then '提前办结'
+            when 'completed_on_time' then '按时办结'
+            when 'completed_late' then '超期办结'
+        end as status_label,
+        classified.legal_overdue,
+        -- T1: a day the calendar sources do not cover was counted as Mon-Fri somewhere in this case.
+        last_day.provisional_day_number > classified.accepted_provisional_number as calendar_provisional,
+        {{ as_of() }} as as_of
+    from classified
+    left join calendar as last_day
+        on last_day.calendar_date = greatest(
+            classified.measured_on, classified.promised_due_date, classified.legal_due_date
+        )
+
+)
+
+select * from final

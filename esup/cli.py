@@ -1,0 +1,54 @@
+"""The ``esup`` command: one entry point for the local platform.
+
+Each subcommand lives in its own module exposing ``add_arguments(parser)`` and ``run(args) -> int``.
+A wrong flag or a bad input file ends with a one-line error and exit code 2, not a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# subcommand -> (module, one-line help)
+COMMANDS = {
+    "db": ("esup.commands.db", "start, stop or show the embedded PostgreSQL"),
+    "simulate": ("esup.simulate", "write simulated exchange databases (前置库) and their source list"),
+    "ingest": ("esup.commands.ingest", "pull new exchange rows into the warehouse's raw layer"),
+    "run": ("esup.commands.run", "run the whole chain once: ingest → dbt → expectations"),
+    "dashboards": ("esup.superset", "set up Superset, import the dashboards, start or stop it"),
+    "demo": ("esup.commands.demo", "everything make demo does after the installs"),
+}
+
+
+class UsageError(Exception):
+    """A user error worth one line on stderr (bad flag value, bad file)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="esup", description="电子监察 platform — Yancheng")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command)
+        command.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from esup.sources import SourceListError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args._module.run(args) or 0)
+    except (UsageError, SourceListError) as exc:
+        print(f"esup {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

