@@ -14,7 +14,7 @@ import sys
 COMMANDS = {
     "db": ("esup.commands.db", "start, stop or show the embedded PostgreSQL"),
     "simulate": ("esup.simulate", "write simulated exchange databases (前置库) and their source list"),
-    "ingest": ("esup.commands.ingest", "pull new exchange rows into the warehouse's raw layer"),
+    "airflow": ("esup.commands.airflow", "the local Airflow: start, stop, status, migrate, or its cli"),
     "run": ("esup.commands.run", "run the whole chain once: ingest → dbt → expectations"),
     "dashboards": ("esup.superset", "set up Superset, import the dashboards, start or stop it"),
     "demo": ("esup.commands.demo", "everything make demo does after the installs"),
@@ -25,22 +25,26 @@ class UsageError(Exception):
     """A user error worth one line on stderr (bad flag value, bad file)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str]) -> argparse.ArgumentParser:
+    """All subcommands are listed; only the chosen one's module is imported (fast, and a
+    broken optional part cannot break the others)."""
     parser = argparse.ArgumentParser(prog="esup", description="电子监察 platform — Yancheng")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
     for name, (module_name, help_text) in COMMANDS.items():
-        module = importlib.import_module(module_name)
         command = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(command)
-        command.set_defaults(_module=module)
+        if name == chosen:
+            module = importlib.import_module(module_name)
+            module.add_arguments(command)
+            command.set_defaults(_module=module)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     from esup.sources import SourceListError
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     try:
         return int(args._module.run(args) or 0)
     except (UsageError, SourceListError) as exc:

