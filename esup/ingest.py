@@ -225,9 +225,9 @@ def _ingest_table(
     select_text = sql.SQL(", ").join(
         sql.Identifier(c) if c == "exchange_id" else sql.SQL("{}::text").format(sql.Identifier(c)) for c in cols
     )
-    copy_out = sql.SQL("copy (select {} from exchange.{} where exchange_id > {} order by exchange_id) to stdout").format(
-        select_text, sql.Identifier(table.name), sql.Literal(from_id)
-    )
+    copy_out = sql.SQL(
+        "copy (select {} from exchange.{} where exchange_id > {} order by exchange_id) to stdout"
+    ).format(select_text, sql.Identifier(table.name), sql.Literal(from_id))
     copy_in = sql.SQL("copy landing ({}) from stdin").format(sql.SQL(", ").join(map(sql.Identifier, cols)))
     with src.cursor().copy(copy_out) as out, wh.cursor().copy(copy_in) as into:
         for block in out:
@@ -289,6 +289,8 @@ def ingest_source(warehouse_url: str, source: Source, run_id: int) -> SourceResu
         raise SourceError(message) from exc
     with src, psycopg.connect(warehouse_url) as wh:
         src.read_only = True
+        # A legacy source's text timestamps without an offset are Beijing time.
+        wh.execute("set timezone = 'Asia/Shanghai'")
         try:
             found = _source_columns(src, source)
             pulled_at = wh.execute("select now()").fetchone()[0]

@@ -80,16 +80,18 @@ def start() -> str:
     exe = str(Path(sys.executable).parent / "airflow")
     services.start("airflow-api-server", [exe, "api-server", "--host", "127.0.0.1", "--port", str(port())], env)
     for component in COMPONENTS:
-        services.start(f"airflow-{component}", [exe, component], env)
+        # Logs are local files the api-server reads directly: no log server on 0.0.0.0:8793/8794.
+        extra = ["--skip-serve-logs"] if component in ("scheduler", "triggerer") else []
+        services.start(f"airflow-{component}", [exe, component, *extra], env)
     url = f"http://127.0.0.1:{port()}"
     deadline = time.monotonic() + 120
     while True:
         try:
             with urllib.request.urlopen(f"{url}/api/v2/monitor/health", timeout=3):
                 return url
-        except OSError:
+        except OSError as exc:
             if time.monotonic() > deadline:
-                raise RuntimeError(f"Airflow api-server did not answer on {url}; see {services.run_dir()}")
+                raise RuntimeError(f"Airflow api-server did not answer on {url}; see {services.run_dir()}") from exc
             time.sleep(1)
 
 

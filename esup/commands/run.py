@@ -25,12 +25,16 @@ def parse_as_of(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--as-of {text!r} is not an ISO timestamp such as 2026-11-20T18:00:00+08:00") from None
+        raise UsageError(
+            f"--as-of {text!r} is not an ISO timestamp such as 2026-11-20T18:00:00+08:00"
+        ) from None
     return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--sources", default=None, help="source list YAML (default: $ESUP_SOURCES or .esup/sources.yml)")
+    parser.add_argument(
+        "--sources", default=None, help="source list YAML (default: $ESUP_SOURCES or .esup/sources.yml)"
+    )
     parser.add_argument("--as-of", required=True, help="evaluation time, ISO 8601 (T4); no offset = Beijing time")
     parser.add_argument("--skip-expectations", action="store_true", help="stop after dbt")
 
@@ -40,7 +44,9 @@ def check_warehouse(url: str) -> None:
         psycopg.connect(url, connect_timeout=5).close()
     except psycopg.OperationalError as exc:
         reason = str(exc).strip().splitlines()[-1]
-        raise UsageError(f"warehouse {url} is unreachable ({reason}); start the local one with `esup db start`") from None
+        raise UsageError(
+            f"warehouse {url} is unreachable ({reason}); start the local one with `esup db start`"
+        ) from None
 
 
 def ingest_with_report(console: Console, warehouse_url: str, sources, run_id: int):

@@ -1,0 +1,65 @@
+# 电子监察 platform — the two commands a newcomer needs: `make demo` and `make test`.
+# Every install step lives here (CI starts from a bare machine: Python 3.11, root, no Docker).
+
+PYTHON ?= python3
+VENV := .venv
+SUPERSET_VENV := .venv-superset
+STAMPS := .esup/stamps
+
+.PHONY: demo stop test lint install install-superset install-browser clean help
+
+help:
+	@echo "make demo   - install, start PostgreSQL, simulate the city, run the pipeline through Airflow,"
+	@echo "              start Airflow (127.0.0.1:8080) and Superset (127.0.0.1:8088) in the background"
+	@echo "make stop   - stop everything make demo started"
+	@echo "make test   - install what the tests need and run the whole suite"
+	@echo "make lint   - ruff"
+
+$(STAMPS):
+	mkdir -p $(STAMPS)
+
+# The pipeline environment: Airflow, dbt, GX, psycopg 3 and the esup package (editable).
+$(STAMPS)/venv: pyproject.toml constraints/pipeline.txt | $(STAMPS)
+	@echo "==> pipeline environment ($(VENV))"
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet --progress-bar off -c constraints/pipeline.txt -e '.[dev]'
+	touch $@
+
+# Superset in its own environment: it needs SQLAlchemy < 2, the pipeline has 2.1.
+$(STAMPS)/superset: constraints/superset.txt | $(STAMPS)
+	@echo "==> Superset environment ($(SUPERSET_VENV))"
+	test -x $(SUPERSET_VENV)/bin/python || $(PYTHON) -m venv $(SUPERSET_VENV)
+	$(SUPERSET_VENV)/bin/pip install --quiet --upgrade pip
+	$(SUPERSET_VENV)/bin/pip install --quiet --progress-bar off -c constraints/superset.txt \
+		"apache-superset[postgres]" flask-caching rich cachetools psycopg2-binary
+	touch $@
+
+# Debian's Chromium and CJK fonts for the dashboard screenshot test (Chinese renders as boxes without them).
+$(STAMPS)/browser: | $(STAMPS)
+	@echo "==> chromium and fonts-noto-cjk"
+	if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
+	fi
+	touch $@
+
+install: $(STAMPS)/venv
+install-superset: $(STAMPS)/superset
+install-browser: $(STAMPS)/browser
+
+demo: $(STAMPS)/venv $(STAMPS)/superset
+	$(VENV)/bin/esup demo
+
+stop:
+	@if [ -x $(VENV)/bin/esup ]; then $(VENV)/bin/esup demo --stop; else echo "nothing to stop"; fi
+
+# Starts its own PostgreSQL (port 55433) unless ESUP_TEST_PG_URL names one.
+test: $(STAMPS)/venv $(STAMPS)/superset $(STAMPS)/browser
+	$(VENV)/bin/ruff check esup dags tests expectations dashboards
+	$(VENV)/bin/pytest
+
+lint: $(STAMPS)/venv
+	$(VENV)/bin/ruff check esup dags tests expectations dashboards
+
+clean: stop
+	rm -rf .esup dbt/target dbt/logs
