@@ -1,0 +1,141 @@
+"""First timeliness checks (T2-T6, T8) on hand-made cases with hand-computed working days.
+
+2026 calendar used by hand (State Council notice): Sep 25 (Fri) is Mid-Autumn, Sep 20 (Sun) and
+Oct 10 (Sat) are make-up working days, Oct 1-7 is the National Day holiday; November has none.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import psycopg
+import pytest
+
+from esup import pg, pipeline
+from esup.sources import Source
+from tests.integration.exchange_fixtures import create_exchange, insert_rows
+
+AS_OF = datetime(2026, 11, 20, 19, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def power(code, promised, legal=None, risk=False):
+    return {"power_code": code, "version": 1, "department_code": "SCJGJ", "category": "XK", "name": code,
+            "promised_limit_wd": promised, "legal_limit_wd": legal, "is_risk_point": risk,
+            "status": "confirmed", "effective_from": "2026-01-01", "uploaded_at": "2026-01-01 09:00+08"}
+
+
+def case(no, code, accepted_at):
+    return {"case_no": no, "department_code": "SCJGJ", "power_code": code, "accepted_at": accepted_at,
+            "uploaded_at": accepted_at}
+
+
+@pytest.fixture(scope="module")
+def timeliness(pg_server):
+    for name in ("tl_exchange", "tl_warehouse"):
+        pg.drop_database(pg_server, name)
+    exchange = pg.ensure_database(pg_server, "tl_exchange")
+    warehouse = pg.ensure_database(pg_server, "tl_warehouse")
+    create_exchange(exchange)
+    insert_rows(exchange, "power_item", [
+        power("P1", 1), power("P3", 3), power("P5", 5, legal=10), power("R5", 5, risk=True),
+    ])
+    insert_rows(exchange, "case_accepted", [
+        case("HOLIDAY", "P5", "2026-09-29 09:00+08"),    # crosses National Day and the Oct 10 make-up day
+        case("FRIDAY", "P1", "2026-11-13 18:30+08"),     # Friday evening, N = 1, still open
+        case("SUNDAY", "P3", "2026-09-27 10:00+08"),     # accepted on a weekend day
+        case("SUSPENDED", "P5", "2026-11-16 09:00+08"),  # overlapping and open suspensions
+        case("EXTENDED", "P5", "2026-11-02 09:00+08"),   # extension of the legal limit
+        case("APPROACH", "P5", "2026-11-16 10:00+08"),   # last WD of a 5-WD item
+        case("RISK", "R5", "2026-11-17 10:00+08"),       # risk point: warned 3 WD before
+        case("NORISK", "P5", "2026-11-17 10:00+08"),
+        case("LATEHOL", "P3", "2026-09-24 10:00+08"),    # completed on a holiday after its due date
+        case("EARLYBJ", "P1", "2026-11-04 07:30+08"),    # still 3 Nov in UTC
+    ])
+    insert_rows(exchange, "case_completed", [
+        {"case_no": "HOLIDAY", "completed_at": "2026-10-10 11:00+08", "uploaded_at": "2026-10-10 12:00+08"},
+        {"case_no": "SUNDAY", "completed_at": "2026-09-30 16:00+08", "uploaded_at": "2026-09-30 17:00+08"},
+        {"case_no": "LATEHOL", "completed_at": "2026-10-01 10:00+08", "uploaded_at": "2026-10-01 11:00+08"},
+        {"case_no": "EARLYBJ", "completed_at": "2026-11-05 17:00+08", "uploaded_at": "2026-11-05 18:00+08"},
+    ])
+    insert_rows(exchange, "case_suspension", [
+        {"case_no": "SUSPENDED", "suspension_seq": 1, "reason_type": "testing",
+         "started_at": "2026-11-17 10:00+08", "ended_at": "2026-11-19 10:00+08", "uploaded_at": "2026-11-19 11:00+08"},
+        {"case_no": "SUSPENDED", "suspension_seq": 2, "reason_type": "hearing",
+         "started_at": "2026-11-18 10:00+08", "ended_at": None, "uploaded_at": "2026-11-18 11:00+08"},
+    ])
+    insert_rows(exchange, "case_extension", [
+        {"case_no": "EXTENDED", "extension_seq": 1, "extra_wd": 5, "reason": "专家评审",
+         "approved_at": "2026-11-10 10:00+08", "uploaded_at": "2026-11-10 11:00+08"},
+    ])
+    sources = [Source("scjgj", "department", exchange, "SCJGJ")]
+    run_id = pipeline.prepare_warehouse(warehouse, sources)
+    assert pipeline.ingest_all(warehouse, sources, run_id)[0].error is None
+    result = pipeline.run_dbt(warehouse, AS_OF)
+    assert result.success, result.failures
+    with psycopg.connect(warehouse) as conn:
+        conn.row_factory = psycopg.rows.dict_row
+        rows = {r["case_no"]: r for r in conn.execute("select * from marts.case_timeliness")}
+    yield rows
+    for name in ("tl_exchange", "tl_warehouse"):
+        pg.drop_database(pg_server, name)
+
+
+def test_holiday_and_make_up_days_T1_T2(timeliness):
+    row = timeliness["HOLIDAY"]
+    # WD after 29 Sep: 30 Sep, 8 Oct, 9 Oct, 10 Oct (Sat, make-up), 12 Oct
+    assert row["promised_due_date"] == date(2026, 10, 12)
+    assert row["elapsed_wd"] == 4  # completed 10 Oct
+    assert row["status"] == "completed_early"
+
+
+def test_friday_evening_acceptance_T2_T6(timeliness):
+    row = timeliness["FRIDAY"]
+    assert row["promised_due_date"] == date(2026, 11, 16)
+    assert (row["elapsed_wd"], row["remaining_wd"], row["elapsed_calendar_days"]) == (5, -4, 7)
+    assert row["status"] == "overdue"
+    assert row["status_label"] == "已超期(红灯)"
+
+
+def test_weekend_acceptance_counts_from_the_next_working_day_T2(timeliness):
+    row = timeliness["SUNDAY"]
+    assert row["promised_due_date"] == date(2026, 9, 30)
+    assert (row["elapsed_wd"], row["status"]) == (3, "completed_on_time")
+
+
+def test_overlapping_and_open_suspensions_count_once_T3(timeliness):
+    row = timeliness["SUSPENDED"]
+    # (17 Nov, 19 Nov] ∪ (18 Nov, open → 20 Nov] = 18, 19, 20 Nov removed
+    assert (row["suspended_wd"], row["elapsed_wd"], row["remaining_wd"]) == (3, 1, 4)
+    assert row["promised_due_date"] == date(2026, 11, 26)
+    assert row["status"] == "in_progress"
+
+
+def test_extension_lengthens_the_legal_limit_only_T8(timeliness):
+    row = timeliness["EXTENDED"]
+    assert row["extension_wd"] == 5
+    assert row["promised_due_date"] == date(2026, 11, 9)
+    assert row["legal_due_date"] == date(2026, 11, 23)  # 10 + 5 WD
+    assert row["status"] == "overdue" and row["legal_overdue"] is False
+
+
+def test_warning_lights_and_risk_points_T6_A3(timeliness):
+    assert (timeliness["APPROACH"]["remaining_wd"], timeliness["APPROACH"]["status"]) == (1, "approaching")
+    assert (timeliness["NORISK"]["remaining_wd"], timeliness["NORISK"]["status"]) == (2, "in_progress")
+    assert (timeliness["RISK"]["remaining_wd"], timeliness["RISK"]["status"]) == (2, "approaching")
+
+
+def test_completion_on_a_holiday_after_the_due_date_is_late_T5(timeliness):
+    row = timeliness["LATEHOL"]
+    # WD after 24 Sep: 28, 29, 30 Sep (25 Sep is Mid-Autumn); completed 1 Oct, a holiday
+    assert row["promised_due_date"] == date(2026, 9, 30)
+    assert (row["elapsed_wd"], row["status"]) == (3, "completed_late")
+
+
+def test_dates_are_beijing_dates_T4(timeliness):
+    row = timeliness["EARLYBJ"]
+    assert row["accepted_date"] == date(2026, 11, 4)
+    assert row["promised_due_date"] == date(2026, 11, 5)
+    assert row["status"] == "completed_on_time"
+    assert all(r["as_of"] == AS_OF for r in timeliness.values())
+    assert not any(r["calendar_provisional"] for r in timeliness.values())
