@@ -15,15 +15,13 @@ A new department is a new entry in the source list, not code.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pendulum
 from airflow.sdk import dag, task
 
+# retry_delay comes from [core] default_task_retry_delay (config/platform.env), so tests can shorten it.
 DEFAULT_ARGS = {
     "owner": "supervision-data",
     "retries": 2,
-    "retry_delay": timedelta(minutes=2),
 }
 
 
@@ -59,8 +57,12 @@ def supervision__pipeline():
 
         get_current_context()["source_name"] = source["name"]
         result = ingest.ingest_source(settings.warehouse_url(), Source(**source), run_id)
-        return {"source": result.source, "source_rows": result.source_rows, "loaded": result.loaded,
-                "quarantined": result.quarantined}
+        return {
+            "source": result.source,
+            "source_rows": result.source_rows,
+            "loaded": result.loaded,
+            "quarantined": result.quarantined,
+        }
 
     @task(trigger_rule="all_done")
     def build_models(data_interval_end=None) -> int:

@@ -61,25 +61,35 @@ def _table(name: str, kind: str, key: str, rest: str) -> ExchangeTable:
 TABLES: tuple[ExchangeTable, ...] = (
     # kind department
     _table(
-        "power_item", "department", "power_code version",
+        "power_item",
+        "department",
+        "power_code version",
         "department_code category name handling_division legal_limit_wd promised_limit_wd location phone "
         "service_guide legal_basis required_materials discretion_standard standard_fee is_risk_point status "
         "confirmed_at effective_from effective_to",
     ),
     _table(
-        "power_flow_node", "department", "power_code version node_seq",
+        "power_flow_node",
+        "department",
+        "power_code version node_seq",
         "node_name post_code division limit_wd documents is_risk_point",
     ),
     _table(
-        "account", "department", "account_id version",
+        "account",
+        "department",
+        "account_id version",
         "department_code name_zh mobile post_codes approved_by approved_at enabled changed_at",
     ),
     _table(
-        "case_accepted", "department", "case_no",
+        "case_accepted",
+        "department",
+        "case_no",
         "department_code power_code applicant_name applicant_id_no channel accepted_at accepted_by",
     ),
     _table(
-        "case_node", "department", "case_no node_seq",
+        "case_node",
+        "department",
+        "case_no node_seq",
         "post_code handler_account started_at finished_at opinion opinion_text reason",
     ),
     _table("case_suspension", "department", "case_no suspension_seq", "reason_type started_at ended_at"),
@@ -87,32 +97,44 @@ TABLES: tuple[ExchangeTable, ...] = (
     _table("case_completed", "department", "case_no", "completed_at result fee_charged"),
     # kind legal_office
     _table(
-        "power_change_request", "legal_office", "request_id",
+        "power_change_request",
+        "legal_office",
+        "request_id",
         "department_code power_code change_type trigger_type trigger_date declared_at reviewed_at "
         "review_result adjusted_at effective_date",
     ),
     # kind portal
     _table(
-        "complaint", "portal", "complaint_no",
+        "complaint",
+        "portal",
+        "complaint_no",
         "received_at channel is_real_name complainant_name complainant_phone target_department_code case_no "
         "category content",
     ),
     _table(
-        "complaint_action", "portal", "complaint_no action_seq",
+        "complaint_action",
+        "portal",
+        "complaint_no action_seq",
         "action acted_at actor_unit reason deadline_date",
     ),
     # kind supervision
     _table(
-        "supervision_task", "supervision", "task_no",
+        "supervision_task",
+        "supervision",
+        "task_no",
         "origin target_department_code case_no card_id issued_at deadline_date",
     ),
     _table(
-        "supervision_task_action", "supervision", "task_no action_seq",
+        "supervision_task_action",
+        "supervision",
+        "task_no action_seq",
         "action acted_at actor reason new_deadline_date",
     ),
     _table("card_revocation", "supervision", "card_id", "revoked_at reason approved_by"),
     _table(
-        "exemption", "supervision", "exemption_id",
+        "exemption",
+        "supervision",
+        "exemption_id",
         "scope department_code case_no reason_type start_at end_at approved_by",
     ),
 )

@@ -218,8 +218,7 @@ def _ingest_table(
 
     cols = table.all_columns
     landing_cols = sql.SQL(", ").join(
-        sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL("bigint" if c == "exchange_id" else "text"))
-        for c in cols
+        sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL("bigint" if c == "exchange_id" else "text")) for c in cols
     )
     wh.execute(sql.SQL("create temp table landing ({}) on commit drop").format(landing_cols))
     select_text = sql.SQL(", ").join(
@@ -332,8 +331,7 @@ def load_calendar(conn: psycopg.Connection) -> int:
     rows = []
     day = first
     while day <= last:
-        rows.append((day, chinese_calendar.is_workday(day), chinese_calendar.is_holiday(day)
-                     and day.weekday() < 5))
+        rows.append((day, chinese_calendar.is_workday(day), chinese_calendar.is_holiday(day) and day.weekday() < 5))
         day += timedelta(days=1)
     with conn.transaction():
         conn.execute("create schema if not exists raw")

@@ -89,8 +89,16 @@ def start(data_dir: Path | None = None, port: int | None = None) -> str:
         _chown(data_dir)
         data_dir.chmod(0o700)
         _run(
-            [_bin("initdb"), "-D", str(data_dir), "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
-             "-U", "postgres"],
+            [
+                _bin("initdb"),
+                "-D",
+                str(data_dir),
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "-U",
+                "postgres",
+            ],
             **owner,
         )
         with open(data_dir / "postgresql.conf", "a") as conf:
@@ -104,8 +112,19 @@ def start(data_dir: Path | None = None, port: int | None = None) -> str:
     if not is_running(data_dir):
         log = data_dir / "server.log"
         _run(
-            [_bin("pg_ctl"), "-D", str(data_dir), "-w", "-t", "60", "-l", str(log),
-             "-o", f"-h 127.0.0.1 -p {port} -k {data_dir}", "start"],
+            [
+                _bin("pg_ctl"),
+                "-D",
+                str(data_dir),
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(log),
+                "-o",
+                f"-h 127.0.0.1 -p {port} -k {data_dir}",
+                "start",
+            ],
             **owner,
         )
     url = server_url(port=port)

@@ -63,11 +63,16 @@ def run_dbt(warehouse_url: str, as_of: datetime, command: str = "build", extra: 
     project = settings.dbt_project_dir()
     args = [
         command,
-        "--project-dir", str(project),
-        "--profiles-dir", str(project),
-        "--target-path", str(target / "target"),
-        "--log-path", str(target / "logs"),
-        "--vars", f"{{as_of: '{as_of.isoformat()}'}}",
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        "--target-path",
+        str(target / "target"),
+        "--log-path",
+        str(target / "logs"),
+        "--vars",
+        f"{{as_of: '{as_of.isoformat()}'}}",
         *(extra or []),
     ]
     result = dbtRunner().invoke(args)

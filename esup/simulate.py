@@ -15,8 +15,9 @@ reasons, back-dated corrections, duplicates, unknown codes, impossible timestamp
 Every injected error is counted per source and table in the summary, so tests and the ingestion can
 reconcile: source rows = loaded + quarantined.
 
-Deterministic: the same seed and flags give the same rows, exchange_ids included. Each source draws
-from its own random stream, so sources can be written in parallel processes.
+Deterministic: the same seed and flags give the same rows, exchange_ids included (each source draws
+from its own random streams, seeded from the seed and the source name). Rows are streamed with COPY
+in uploaded_at order with bounded memory: 100,000 cases take about 12 s, 1,000,000 about 2 minutes.
 
 Times are handled internally as integer seconds since 1970-01-01 00:00 Asia/Shanghai ("local
 seconds"; Shanghai has had no DST since 1991) and written as ``YYYY-MM-DD HH:MM:SS+08``.
@@ -27,17 +28,14 @@ from __future__ import annotations
 import argparse
 import bisect
 import csv
+import functools
 import heapq
 import json
-import math
-import multiprocessing
 import operator
-import os
 import random
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -46,7 +44,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from esup import pg, settings
-from esup.exchange import TABLES_BY_NAME, ExchangeTable, column_type, exchange_ddl, tables_of_kind
+from esup.exchange import ExchangeTable, exchange_ddl, tables_of_kind
 from esup.sources import Source, write_sources
 
 # --------------------------------------------------------------------------------------------
@@ -63,8 +61,6 @@ SCHEMA = "exchange"
 SUMMARY_FILE = "simulation_summary.json"
 # Units whose case-handling system is a legacy one exposing all-text exchange tables.
 LEGACY_ALL_TEXT_UNITS = frozenset({"XSX"})
-# From this many cases on, department sources are written by parallel worker processes.
-PARALLEL_FROM_CASES = 50_000
 COPY_CHUNK_ROWS = 10_000
 
 DAY = 86_400
@@ -77,8 +73,8 @@ BAD_TIMESTAMP = "2026-13-45 25:61:00"
 P_SUSPENSION = 0.10
 P_SECOND_SUSPENSION = 0.15  # of suspended cases: a second, overlapping suspension
 P_EXTENSION = 0.035  # of cases on powers with a legal limit
-P_STUCK = 0.012  # cases that stall far beyond their limit
-P_LATE = 0.04
+P_STUCK = 0.02  # cases that stall far beyond their limit
+P_LATE = 0.03
 P_ON_TIME = 0.22
 P_RETURN = 0.04  # a middle node returns the file for rework
 P_WEEKEND_DAY_WEIGHT = 0.03  # acceptance volume of a weekend/holiday relative to a working day
@@ -94,7 +90,9 @@ P_EMPTY_ID = 0.002
 P_NAME_WHITESPACE = 0.003
 P_OPINION_EMPTY = 0.002
 P_OPINION_WHITESPACE = 0.002
-# At most one of these per case, drawn in this order.
+# At most one of these per case, drawn in this order. Every run also forces MIN_INJECTIONS of each
+# kind onto cases spread over the departments, so even a tiny city shows every kind.
+MIN_INJECTIONS = 3
 CASE_INJECTIONS = (
     ("unknown_code", 0.002),
     ("unconfirmed_power", 0.004),
@@ -184,9 +182,9 @@ RESULTS = {
     "QT": (("other", 60), ("approved", 40)),
 }
 DEFAULT_RESULTS = (("approved", 90), ("rejected", 7), ("withdrawn", 3))
-SUSPENSION_TYPES = (  # reason_type, weight, WD range
-    ("hearing", 12, (5, 20)), ("expert_review", 25, (3, 15)), ("testing", 30, (2, 10)),
-    ("quarantine", 8, (3, 15)), ("other", 25, (1, 10)),
+SUSPENSION_TYPES = (  # reason_type, weight, WD range ("other" is mostly waiting for the applicant)
+    ("hearing", 12, (10, 30)), ("expert_review", 25, (5, 30)), ("testing", 30, (3, 20)),
+    ("quarantine", 8, (5, 20)), ("other", 25, (5, 60)),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -219,8 +217,9 @@ DOMAINS: dict[str, Domain] = {
         XK="食品经营许可证核发 食品生产许可证核发 特种设备安装改造维修许可 药品零售企业经营许可 工业产品生产许可证核发 "
            "计量标准器具核准 移动式压力容器充装许可 医疗器械经营许可",
         CF="对经营超过保质期食品的行政处罚 对未取得食品经营许可从事食品经营活动的行政处罚 "
-           "对作虚假或者引人误解的商业宣传的行政处罚 对使用未经定期检验特种设备的行政处罚 对生产销售不合格产品的行政处罚 "
-           "对未按规定公示年度报告的行政处罚 对哄抬价格行为的行政处罚 对侵犯注册商标专用权行为的行政处罚",
+           "对作虚假或者引人误解的商业宣传的行政处罚 对使用未经定期检验特种设备的行政处罚 "
+           "对生产销售不合格产品的行政处罚 对未按规定公示年度报告的行政处罚 对哄抬价格行为的行政处罚 "
+           "对侵犯注册商标专用权行为的行政处罚",
         FXK="药品广告审查 食品小作坊登记证核发 特殊医学用途配方食品广告审查",
         ZS="特种设备检验检测费征收 计量器具强制检定费征收",
         QZ="查封扣押不符合食品安全标准的食品 查封违法从事生产经营活动的场所 扣押不符合安全技术规范要求的特种设备",
@@ -276,9 +275,10 @@ DOMAINS: dict[str, Domain] = {
         "土壤生态环境处",
         "《中华人民共和国环境保护法》 《中华人民共和国环境影响评价法》 《中华人民共和国大气污染防治法》 "
         "《中华人民共和国水污染防治法》 《中华人民共和国固体废物污染环境防治法》 《排污许可管理条例》",
-        XK="建设项目环境影响报告书审批 建设项目环境影响报告表审批 排污许可证核发 危险废物经营许可证核发 辐射安全许可证核发",
-        CF="对超标排放大气污染物的行政处罚 对建设项目未批先建的行政处罚 对违法处置危险废物的行政处罚 对无证排污的行政处罚 "
-           "对篡改伪造监测数据的行政处罚",
+        XK="建设项目环境影响报告书审批 建设项目环境影响报告表审批 排污许可证核发 危险废物经营许可证核发 "
+           "辐射安全许可证核发",
+        CF="对超标排放大气污染物的行政处罚 对建设项目未批先建的行政处罚 对违法处置危险废物的行政处罚 "
+           "对无证排污的行政处罚 对篡改伪造监测数据的行政处罚",
         FXK="入河排污口设置审核 危险废物跨省转移审批",
         ZS="生态环境损害赔偿资金收缴",
         QZ="查封扣押造成污染物排放的设施设备 查封违法排污场所",
@@ -310,8 +310,8 @@ DOMAINS: dict[str, Domain] = {
     "health": _domain(
         "卫生健康委员会",
         "医政医管处 疾病预防控制处 妇幼健康处 综合监督处 基层卫生健康处 人口监测与家庭发展处 卫生健康监督所",
-        "《中华人民共和国基本医疗卫生与健康促进法》 《医疗机构管理条例》 《中华人民共和国医师法》 《公共场所卫生管理条例》 "
-        "《中华人民共和国传染病防治法》 《中华人民共和国母婴保健法》",
+        "《中华人民共和国基本医疗卫生与健康促进法》 《医疗机构管理条例》 《中华人民共和国医师法》 "
+        "《公共场所卫生管理条例》 《中华人民共和国传染病防治法》 《中华人民共和国母婴保健法》",
         XK="医疗机构执业许可 医师执业注册 护士执业注册 公共场所卫生许可 放射诊疗许可 母婴保健技术服务执业许可",
         CF="对非法行医的行政处罚 对医疗机构违规执业的行政处罚 对公共场所卫生违法行为的行政处罚 "
            "对供水单位违反卫生规定的行政处罚 对医疗废物处置违法行为的行政处罚",
@@ -400,6 +400,8 @@ ROLE_DOCUMENTS = {
     "SP": "审批表；决定文书", "BJ": "证照或批准文书；送达回证", "ZF": "立案审批表；调查询问笔录；现场检查笔录",
     "FZ": "法制审核意见书",
 }
+# Relative share of a flow's time limit each role gets.
+ROLE_WORK = {"SL": 1, "SC": 3, "SH": 2, "SP": 1.5, "BJ": 1, "ZF": 3, "FZ": 1.5}
 ROLE_POST_NAMES = {"SL": "窗口受理岗", "SC": "审查岗", "SH": "审核岗", "SP": "领导审批岗", "BJ": "办结送达岗",
                    "ZF": "执法岗", "FZ": "法制审核岗"}
 AGREE_TEXTS = {
@@ -487,6 +489,15 @@ def weighted(rng: random.Random, pairs) -> str:
         if x < 0:
             return p[0]
     return pairs[-1][0]
+
+
+def chinese_number(n: int) -> str:
+    """1–99 in Chinese numerals, as articles of a law are cited (第三十五条)."""
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return digits[ones]
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
 def blank(value) -> bool:
@@ -772,11 +783,17 @@ class ExchangeWriter:
         garbled = list(values)
         uploaded = uploaded_text
         choices = []
-        for i, typ in enumerate(spec.types):
+        for i, (column, typ) in enumerate(zip(spec.columns, spec.types, strict=True)):
             if typ == "timestamptz":
                 choices.append((i, BAD_TIMESTAMP))
-            elif typ in ("integer", "numeric", "numeric(12,2)"):
-                choices.append((i, rng.choice(("五", "abc", "十五", "5天", "免费"))))
+            elif typ == "numeric(12,2)":
+                choices.append((i, rng.choice(("免费", "五十元", "待定"))))
+            elif typ == "numeric":
+                choices.append((i, rng.choice(("半天", "0.5天"))))
+            elif column.endswith("_wd"):
+                choices.append((i, rng.choice(("五", "十五", "5天", "abc"))))
+            elif typ == "integer":
+                choices.append((i, rng.choice(("二", "abc", "v2"))))
             elif typ == "date":
                 choices.append((i, rng.choice(("2026-02-30", "20261301"))))
             elif typ == "boolean":
@@ -840,3 +857,1454 @@ class Uplink:
         if i >= 0 and uploaded < self.outages[i][1]:
             uploaded = self.batch(self.outages[i][1])
         return uploaded
+
+
+# --------------------------------------------------------------------------------------------
+# Units, catalogue and accounts of a department source
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    unit_type: str
+    county_code: str
+    county_name: str
+
+
+def load_units(path: Path | None = None) -> list[Unit]:
+    """The supervised units of ``dbt/seeds/units.csv``."""
+    path = path or settings.PROJECT_ROOT / "dbt/seeds/units.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [
+            Unit(r["department_code"].strip(), r["name_zh"].strip(), r["unit_type"].strip(),
+                 r["county_code"].strip(), r["county_name_zh"].strip())
+            for r in csv.DictReader(handle)
+        ]
+
+
+@dataclass
+class FlowNode:
+    seq: int
+    name: str
+    role: str
+    post: str
+    division: str
+    limit_halves: int
+    documents: str
+    is_risk_point: bool
+
+
+@dataclass
+class PowerVersion:
+    version: int
+    status: str  # final status: confirmed, pending, cancelled
+    confirmed_ts: int | None
+    effective_from: int  # day
+    effective_to: int | None  # day, exclusive
+    promised: int
+    legal: int | None
+    fee_cents: int
+    flow: list[FlowNode]
+    uploads: list[tuple[int, dict]] = field(default_factory=list)  # (upload time, overrides)
+
+
+@dataclass
+class Power:
+    code: str
+    category: str
+    name: str
+    division: str
+    domain: str
+    is_risk_point: bool
+    weight: float
+    versions: list[PowerVersion]
+
+    def in_force(self, day: int) -> PowerVersion | None:
+        for v in self.versions:
+            if (v.status == "confirmed" and v.effective_from <= day
+                    and (v.effective_to is None or day < v.effective_to)):
+                return v
+        return None
+
+
+@dataclass
+class Account:
+    account_id: str
+    name: str
+    mobile: str
+    posts: list[str]
+    hired_ts: int
+    approved: bool
+    change_ts: int | None = None  # a second version from this time on
+    change: str | None = None  # "disable" or "add_post"
+    added_post: str | None = None
+
+    def holds(self, post: str, ts: int) -> bool:
+        if self.change_ts is not None and ts >= self.change_ts:
+            if self.change == "disable":
+                return False
+            if self.change == "add_post" and post == self.added_post:
+                return True
+        return post in self.posts and ts >= self.hired_ts
+
+
+@dataclass
+class CatalogueChange:
+    """A change of one power declared to the legal office (W3)."""
+
+    department_code: str
+    power_code: str
+    change_type: str  # add, modify, cancel
+    trigger_type: str
+    trigger_day: int
+    declared_ts: int
+    reviewed_ts: int | None
+    review_result: str | None
+    adjusted_ts: int | None
+    effective_day: int
+
+
+# Character pairs too common in division and power names to tell them apart.
+COMMON_PAIRS = frozenset({"管理", "监督", "行政", "处罚", "许可", "审批", "生态", "环境",
+                          "中华", "华人", "人民", "民共", "共和", "和国", "条例", "规定"})
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} - COMMON_PAIRS
+
+
+def _short_county(name: str) -> str:
+    return name[:-1] if name[-1:] in "市县区" and len(name) > 2 else name
+
+
+class DepartmentSimulator:
+    """Generates the exchange rows of one department (or county) unit."""
+
+    def __init__(self, unit: Unit, writer: ExchangeWriter, cal: Calendar, pools: Pools, *, seed: int,
+                 start: date, end: date, cases: int, forced: list[str] = ()):
+        self.unit = unit
+        self.code = unit.code
+        self.writer = writer
+        self.cal = cal
+        self.pools = pools
+        self.rng = random.Random(f"department:{seed}:{unit.code}")
+        self.start_day = day_of(start)
+        self.end_day = day_of(end)
+        self.start_ts = self.start_day * DAY
+        self.end_ts = (self.end_day + 1) * DAY
+        self.cases = cases
+        self.forced_kinds = list(forced)
+        self.forced: dict[int, str] = {}  # case number in the run of this unit -> injection
+        self.case_number = 0
+        self.is_county = unit.unit_type == "county" or unit.code not in DEPARTMENT_DOMAINS
+        rng = self.rng
+        legacy = unit.code in LEGACY_ALL_TEXT_UNITS
+        interval = 1440 if legacy else rng.choice((5, 10, 15, 30, 60, 120, 240))
+        phase = 5400 if legacy else rng.randrange(interval * 60)
+        self.uplink = Uplink(random.Random(f"uplink:{seed}:{unit.code}"), self.start_ts, self.end_ts,
+                             interval_min=interval, phase_s=phase)
+        # Go-live of the exchange: the initial catalogue and accounts arrive in one bulk sync.
+        self.golive_ts = (self.start_day - 10) * DAY + 20 * HOUR + rng.randrange(HOUR)
+        self.powers: list[Power] = []
+        self.changes: list[CatalogueChange] = []
+        self.accounts: list[Account] = []
+        self.holders: dict[str, list[Account]] = {}
+        self.outsiders: dict[str, list[Account]] = {}
+        self.leader_post = f"{self.code}-LD"
+        self.facts = Counter()
+        self.case_sample: list[dict] = []
+        self.problem_sample: list[dict] = []
+        self._sampled = 0
+        self._problems = 0
+
+    # -- catalogue -------------------------------------------------------------------------
+    def _domains(self) -> list[str]:
+        if not self.is_county:
+            return [DEPARTMENT_DOMAINS[self.code]]
+        return list(DOMAINS)
+
+    def _division_of(self, domain: str, power_name: str = "") -> str:
+        """The division (city) or bureau (county) that handles a power of ``domain``.
+
+        A city department's division is the one whose name shares the most words (character
+        pairs) with the power's name: 特种设备使用登记 goes to 特种设备安全监察处.
+        """
+        if not self.is_county:
+            pairs = _pairs(power_name)
+            scored = [(len(pairs & _pairs(d)), self.rng.random(), d) for d in self.divisions]
+            return max(scored)[2]
+        county = self.unit.county_name or self.unit.name
+        if domain == "environment":
+            return f"盐城市{_short_county(county)}生态环境局"
+        return f"{county}{DOMAINS[domain].bureau}"
+
+    def build_catalogue(self) -> None:
+        rng = self.rng
+        domains = self._domains()
+        if self.is_county:
+            self.divisions = [self._division_of(d) for d in domains]
+        else:
+            self.divisions = list(DOMAINS[domains[0]].divisions)
+        self._build_posts()
+        self.window_division = (f"{self.unit.county_name}政务服务中心窗口" if self.is_county
+                                else f"市政务服务中心{self.unit.name[1:]}窗口")
+        self.phones = {div: f"0515-{rng.randrange(60_000_000, 89_999_999)}" for div in self.divisions}
+        sequence = Counter()
+        for category in CATEGORIES:
+            names = []
+            for domain in domains:
+                names.extend((domain, n) for n in DOMAINS[domain].powers.get(category, ()))
+            if self.is_county:  # a county lists a share of every field's items
+                keep = max(2 if category in ("XK", "CF", "QR") else 1, round(len(names) * 0.35))
+                names = rng.sample(names, min(len(names), keep))
+            for domain, name in names:
+                sequence[category] += 1
+                self.powers.append(self._new_power(category, name, domain, sequence[category]))
+        golive = self.uplink.clean(self.golive_ts)
+        for power in self.powers:
+            power.versions[0].uploads.append((golive, {}))
+        self._catalogue_changes(sequence)
+        self._emit_catalogue()
+
+    def _new_power(self, category: str, name: str, domain: str, seq: int, *, confirmed_ts: int | None = None,
+                   effective_from: int | None = None, status: str = "confirmed") -> Power:
+        rng = self.rng
+        legal_choices, (lo, hi) = LIMITS[category]
+        promised = rng.randint(lo, hi)
+        legal = rng.choice(legal_choices)
+        if legal is not None:
+            legal = max(legal, promised)
+        fee = 0
+        if name in KNOWN_FEES:
+            fee = KNOWN_FEES[name] * 100
+        elif category == "ZS":
+            fee = rng.choice((50, 100, 200, 500, 1000, 2000, 5000)) * 100
+        elif category in ("XK", "QR") and rng.random() < 0.08:
+            fee = rng.choice((10, 20, 50)) * 100
+        if status == "confirmed" and confirmed_ts is None:  # part of the catalogue before go-live
+            confirmed_day = self.start_day - rng.randint(60, 900)
+            confirmed_ts = confirmed_day * DAY + office_clock(rng)
+            effective_from = min(confirmed_day + rng.randint(1, 30), self.golive_ts // DAY - 1)
+        division = self._division_of(domain, name)
+        risk = rng.random() < RISK_SHARE.get(category, 0.05)
+        power = Power(
+            code=f"{self.code}-{category}-{seq:04d}", category=category, name=name, division=division,
+            domain=domain, is_risk_point=risk,
+            weight=CATEGORY_WEIGHT[category] * rng.paretovariate(1.6), versions=[],
+        )
+        version = PowerVersion(1, status, confirmed_ts if status == "confirmed" else None, effective_from,
+                               None, promised, legal, fee, [])
+        version.flow = self._flow(power, promised)
+        power.versions.append(version)
+        return power
+
+    def _build_posts(self) -> None:
+        code = self.code
+        posts = {f"{code}-CK": 6, f"{code}-FZ": 2, self.leader_post: 3, f"{code}-BJ": 3}
+        self.division_posts = {}
+        for i, division in enumerate(self.divisions, start=1):
+            self.division_posts[division] = {role: f"{code}-{i:02d}{role}" for role in ("SC", "SH", "ZF")}
+            posts[f"{code}-{i:02d}SC"] = 3
+            posts[f"{code}-{i:02d}SH"] = 2
+            posts[f"{code}-{i:02d}ZF"] = 3
+        self.posts = posts
+
+    def _post_for(self, role: str, division: str) -> str:
+        code = self.code
+        if role == "SL":
+            return f"{code}-CK"
+        if role == "BJ":
+            return f"{code}-BJ"
+        if role == "FZ":
+            return f"{code}-FZ"
+        if role == "SP":
+            return self.leader_post
+        return self.division_posts[division][role]
+
+    def _flow(self, power: Power, promised: int, nodes: int | None = None,
+              over_promise: bool | None = None) -> list[FlowNode]:
+        rng = self.rng
+        template = FLOW_TEMPLATES.get(power.category, DEFAULT_FLOW)
+        most = min(len(template), 2 * promised)
+        if nodes is None:
+            nodes = min(most, rng.choice((2, 3, 3, 4, 4, 4, 5, 5)))
+        nodes = max(2, nodes)
+        picked = [template[i] for i in FLOW_SUBSETS[nodes] if i < len(template)]
+        if len(picked) < nodes:
+            picked = list(template[:nodes])
+        if over_promise is None:
+            over_promise = rng.random() < 0.02
+        # Node limits in half working days, shared by the weight of each role's work.
+        total = 2 * promised + rng.randint(1, 4) if over_promise else rng.randint(nodes, 2 * promised)
+        weights = [ROLE_WORK[role] * rng.uniform(0.7, 1.3) for _name, role in picked]
+        halves = [1 + extra for extra in apportion(total - nodes, weights)]
+        flow = []
+        for seq, ((name, role), limit) in enumerate(zip(picked, halves, strict=True), start=1):
+            division = self.window_division if role in ("SL", "BJ") else power.division
+            risk = power.is_risk_point and role in ("SP", "FZ", "SH")
+            flow.append(FlowNode(seq, name, role, self._post_for(role, power.division), division, limit,
+                                 ROLE_DOCUMENTS[role], risk))
+        return flow
+
+    def _catalogue_changes(self, sequence: Counter) -> None:
+        """Changes during the window: modified, cancelled, added and pending powers (W3)."""
+        rng = self.rng
+        window = self.end_day - self.start_day
+        if window < 45:
+            return
+        existing = list(self.powers)
+        rng.shuffle(existing)
+        plan = ["modify"] * rng.randint(2, 3) + ["cancel"] * (rng.random() < 0.7) + ["add"]
+        plan += ["pending_confirmed", "pending"] + ["rejected"] * (rng.random() < 0.5)
+        for kind in plan:
+            trigger = self.start_day - 20 + rng.randrange(max(1, window - 25))
+            declared_day = self.cal.wd_after(trigger, rng.randint(11, 16) if rng.random() < 0.15
+                                             else rng.randint(2, 10))
+            declared = declared_day * DAY + office_clock(self.rng)
+            reviewed_day = self.cal.wd_after(declared_day, rng.randint(4, 6) if rng.random() < 0.1
+                                             else rng.randint(1, 3))
+            reviewed = reviewed_day * DAY + office_clock(rng)
+            adjusted_day = self.cal.wd_after(reviewed_day, rng.randint(3, 4) if rng.random() < 0.1
+                                             else rng.randint(0, 2))
+            adjusted = max(reviewed + 600, adjusted_day * DAY + office_clock(rng))
+            effective = self.cal.wd_after(adjusted // DAY, rng.randint(0, 1) if rng.random() < 0.1
+                                          else rng.randint(2, 15))
+            effective = max(effective, adjusted // DAY + 1)
+            trigger_type = "law" if rng.random() < 0.7 else "reorganisation"
+            change = CatalogueChange(self.code, "", "modify", trigger_type, trigger, declared, reviewed,
+                                     "approved", adjusted, effective)
+            if kind in ("modify", "cancel", "rejected"):
+                power = next((p for p in existing if len(p.versions) == 1), None)
+                if power is None:
+                    continue
+                existing.remove(power)
+                change.power_code = power.code
+                if kind == "rejected":
+                    change.review_result = "rejected"
+                    change.adjusted_ts = None
+                elif kind == "modify":
+                    self._modify(power, adjusted, effective)
+                else:
+                    change.change_type = "cancel"
+                    self._cancel(power, adjusted, effective)
+            else:
+                category = rng.choice(("XK", "XK", "QR", "CF", "FXK", "QT"))
+                domain = rng.choice(self._domains())
+                names = DOMAINS[domain].powers[category]
+                sequence[category] += 1
+                name = rng.choice(names) + ("（告知承诺制）" if category in ("XK", "QR") else "（新增）")
+                change.change_type = "add"
+                if kind == "add":
+                    power = self._new_power(category, name, domain, sequence[category], confirmed_ts=adjusted,
+                                            effective_from=effective)
+                    power.versions[0].uploads.append((self.uplink.clean(adjusted), {}))
+                else:
+                    power = self._new_power(category, name, domain, sequence[category], status="pending",
+                                            effective_from=effective)
+                    version = power.versions[0]
+                    version.uploads.append((self.uplink.clean(declared), {"status": "pending",
+                                                                          "confirmed_at": None}))
+                    if kind == "pending_confirmed":
+                        version.status = "confirmed"
+                        version.confirmed_ts = adjusted
+                        version.uploads.append((self.uplink.clean(adjusted), {}))
+                    else:  # still under review at the end: no answer yet
+                        change.reviewed_ts = change.review_result = change.adjusted_ts = None
+                        change.declared_ts = (self.end_day - rng.randint(3, 12)) * DAY + office_clock(rng)
+                        change.effective_day = self.cal.wd_after(change.declared_ts // DAY, 15)
+                        version.effective_from = change.effective_day
+                        version.uploads[0] = (self.uplink.clean(change.declared_ts), version.uploads[0][1])
+                self.powers.append(power)
+                change.power_code = power.code
+            self.changes.append(change)
+
+    def _modify(self, power: Power, adjusted: int, effective: int) -> None:
+        """A new version from ``effective`` on; often the promise is cut (减时限)."""
+        rng = self.rng
+        old = power.versions[-1]
+        old.effective_to = effective
+        old.uploads.append((self.uplink.clean(adjusted), {"effective_to": effective}))
+        nodes = len(old.flow)
+        promised = old.promised
+        if promised > 2 and rng.random() < 0.6:
+            promised = max((nodes + 1) // 2, promised - rng.randint(1, promised // 2))
+        new = PowerVersion(old.version + 1, "confirmed", adjusted, effective, None, promised, old.legal,
+                           old.fee_cents, [])
+        new.flow = self._flow(power, promised, nodes=nodes)
+        new.uploads.append((self.uplink.clean(adjusted) + 1, {}))
+        power.versions.append(new)
+
+    def _cancel(self, power: Power, adjusted: int, effective: int) -> None:
+        old = power.versions[-1]
+        old.effective_to = effective
+        old.uploads.append((self.uplink.clean(adjusted), {"effective_to": effective}))
+        gone = PowerVersion(old.version + 1, "cancelled", adjusted, effective, None, old.promised, old.legal,
+                            old.fee_cents, [])
+        gone.uploads.append((self.uplink.clean(adjusted) + 1, {}))
+        power.versions.append(gone)
+        power.weight *= 0.3
+
+    def _power_row(self, power: Power, version: PowerVersion) -> dict:
+        rng = self.rng
+        category = power.category
+        location = (f"{self.unit.county_name}政务服务中心{rng.randint(1, 4)}楼{rng.randint(1, 60)}号窗口"
+                    if self.is_county else
+                    f"市政务服务中心{rng.randint(1, 5)}楼{self.unit.name[1:]}窗口（{rng.randint(1, 90)}号）")
+        # The law that shares the most words with the power's name (食品… → 食品安全法).
+        pairs = _pairs(power.name)
+        law = max((len(pairs & _pairs(law)), rng.random(), law) for law in DOMAINS[power.domain].laws)[2]
+        basis = f"{law}第{chinese_number(rng.randint(5, 90))}条"
+        if category == "XK":
+            basis += "；《中华人民共和国行政许可法》第十二条"
+        elif category == "CF":
+            basis += "；《中华人民共和国行政处罚法》第八条"
+        elif category == "QZ":
+            basis += "；《中华人民共和国行政强制法》第九条"
+        fee_text = f"{money(version.fee_cents)}元" if version.fee_cents else "不收费"
+        guide = (f"{power.name}办事指南：申请人可通过江苏政务服务网在线申请，或至{location}现场办理；"
+                 f"承诺时限{version.promised}个工作日；收费标准：{fee_text}。")
+        materials = {
+            "CF": "1.立案审批表；2.调查询问笔录；3.现场检查笔录；4.证据材料；5.陈述申辩材料",
+            "QZ": "1.立案审批表；2.现场笔录；3.强制措施决定书；4.物品清单",
+            "JF": "1.申请表；2.身份证明；3.资格证明材料；4.银行账户信息",
+            "JL": "1.举报或推荐材料；2.身份证明；3.查证属实的证明材料",
+        }.get(category, "1.申请书；2.营业执照或身份证明复印件；3.场所证明材料；4.相关技术资料")
+        discretion = None
+        if category == "CF":
+            base = rng.choice((1000, 2000, 5000, 10000))
+            discretion = (f"依据《盐城市{self.unit.name}行政处罚裁量基准》：情节轻微的，处{base}元以下罚款；"
+                          f"情节一般的，处{base}元以上{base * 5}元以下罚款；情节严重的，处{base * 5}元以上"
+                          f"{base * 10}元以下罚款")
+        return {
+            "power_code": power.code, "version": version.version, "department_code": self.code,
+            "category": category, "name": power.name, "handling_division": power.division,
+            "legal_limit_wd": version.legal, "promised_limit_wd": version.promised, "location": location,
+            "phone": self.phones.get(power.division) or f"0515-{rng.randrange(60000000, 89999999)}",
+            "service_guide": guide, "legal_basis": basis, "required_materials": materials,
+            "discretion_standard": discretion, "standard_fee": money(version.fee_cents),
+            "is_risk_point": power.is_risk_point, "status": version.status,
+            "confirmed_at": version.confirmed_ts, "effective_from": version.effective_from,
+            "effective_to": None,
+        }
+
+    def _emit_catalogue(self) -> None:
+        rng = self.rng
+        writer = self.writer
+        for power in self.powers:
+            for version in power.versions:
+                base = self._power_row(power, version)
+                if rng.random() < 0.03:  # Q2: a required field left empty by the department
+                    base[rng.choice(REQUIRED_POWER_FIELDS[2:])] = rng.choice(("", None))
+                over_promise = sum(n.limit_halves for n in version.flow) > 2 * version.promised
+                for i, (uploaded, overrides) in enumerate(version.uploads):
+                    row = {**base, **overrides}
+                    tag = "flow_exceeds_promise" if i == 0 and version.flow and over_promise else None
+                    writer.push("power_item", row, uploaded, tag=tag)
+                for node in version.flow:
+                    writer.push("power_flow_node", {
+                        "power_code": power.code, "version": version.version, "node_seq": node.seq,
+                        "node_name": node.name, "post_code": node.post, "division": node.division,
+                        "limit_wd": limit_text(node.limit_halves), "documents": node.documents,
+                        "is_risk_point": node.is_risk_point,
+                    }, version.uploads[0][0])
+
+    # -- accounts --------------------------------------------------------------------------
+    def build_accounts(self) -> None:
+        rng = self.rng
+        pools = self.pools
+        number = 0
+        by_post: dict[str, list[Account]] = {}
+        latest_hire = self.golive_ts - DAY
+        for post, count in self.posts.items():
+            for _ in range(count):
+                number += 1
+                person = rng.randrange(len(pools.names))
+                hired = latest_hire - rng.randrange(20 * DAY, 2000 * DAY)
+                hired = hired // DAY * DAY + office_clock(rng)
+                account = Account(f"{self.code.lower()}{number:03d}", pools.names[person], pools.phones[person],
+                                  [post], hired, rng.random() >= 0.02)
+                self.accounts.append(account)
+                by_post.setdefault(post, []).append(account)
+        # Division heads (审核岗) also review (审查岗) in half of the divisions.
+        for posts in self.division_posts.values():
+            if rng.random() < 0.5:
+                for account in by_post[posts["SH"]]:
+                    account.posts.append(posts["SC"])
+                    by_post[posts["SC"]].append(account)
+        # A few accounts change during the window: disabled, or given another review post.
+        window = self.end_ts - self.start_ts
+        review_posts = [posts["SC"] for posts in self.division_posts.values()]
+        for account in self.accounts:
+            if rng.random() >= 0.06 or window < 10 * DAY:
+                continue
+            account.change_ts = self.start_ts + rng.randrange(window - DAY)
+            enabled_elsewhere = all(
+                sum(1 for a in by_post[p] if a.change != "disable") >= 3 for p in account.posts
+            )
+            if enabled_elsewhere and rng.random() < 0.5:
+                account.change = "disable"
+            else:
+                account.change = "add_post"
+                account.added_post = rng.choice(review_posts)
+                if account.added_post in account.posts:
+                    account.change_ts = account.change = account.added_post = None
+                    continue
+                by_post[account.added_post].append(account)
+        self.holders = by_post
+        for post in self.posts:
+            self.outsiders[post] = [a for a in self.accounts if post not in a.posts and a.added_post != post]
+        self._emit_accounts()
+
+    def _emit_accounts(self) -> None:
+        rng = self.rng
+        golive = self.uplink.clean(self.golive_ts)
+        approver = rng.choice(self.pools.names)
+        for account in self.accounts:
+            approved_at = ((account.hired_ts // DAY - rng.randint(1, 5)) * DAY + office_clock(rng)
+                           if account.approved else None)
+            row = {
+                "account_id": account.account_id, "version": 1, "department_code": self.code,
+                "name_zh": account.name, "mobile": account.mobile,
+                "post_codes": "{" + ",".join(account.posts) + "}",
+                "approved_by": approver if account.approved else None, "approved_at": approved_at,
+                "enabled": True, "changed_at": account.hired_ts,
+            }
+            self.writer.push("account", row, golive)
+            if account.change is not None:
+                posts = account.posts + ([account.added_post] if account.change == "add_post" else [])
+                change = dict(row, version=2, post_codes="{" + ",".join(posts) + "}",
+                              approved_by=approver,
+                              approved_at=(account.change_ts // DAY - rng.randint(1, 3)) * DAY + office_clock(rng),
+                              enabled=account.change != "disable", changed_at=account.change_ts)
+                self.writer.push("account", change, self.uplink.clean(account.change_ts))
+
+    def _handler(self, post: str, ts: int) -> str:
+        rng = self.rng
+        holders = self.holders[post]
+        for _ in range(6):
+            account = rng.choice(holders)
+            if account.holds(post, ts):
+                return account.account_id
+        for account in holders:
+            if account.holds(post, ts):
+                return account.account_id
+        return holders[0].account_id
+
+    # -- cases -----------------------------------------------------------------------------
+    def run_cases(self, cases: int, on_progress: Callable[[int], None] | None = None) -> None:
+        """Accept ``cases`` cases over the window, day by day, and write their rows."""
+        cal = self.cal
+        # Forced injections fall in the first half of the window, so their cases are mostly complete.
+        for i, kind in enumerate(self.forced_kinds):
+            self.forced[(i + 1) * cases // (2 * len(self.forced_kinds) + 2)] = kind
+        self.sample_size = max(30, cases // 40)
+        self.problem_size = max(20, cases // 80)
+        days = list(range(self.start_day, self.end_day + 1))
+        weekday_factor = (1.15, 1.05, 1.0, 1.0, 0.9, 0.9, 0.9)
+        # Volume grows over the window as more items go online (0.7 → 1.3).
+        span = max(1, len(days) - 1)
+        weights = [(weekday_factor[date_of(d).weekday()] if cal.is_workday(d) else P_WEEKEND_DAY_WEIGHT)
+                   * (0.7 + 0.6 * i / span) for i, d in enumerate(days)]
+        for day, count in zip(days, self._spread(cases, weights), strict=True):
+            if count:
+                self._prepare_day(day)
+                working = cal.is_workday(day)
+                clocks = sorted(self._accept_clock(working) for _ in range(count))
+                prefix = f"{self.code}{date_of(day):%Y%m%d}"
+                for number, clock in enumerate(clocks, start=1):
+                    self._case(day, day * DAY + clock, f"{prefix}{number:05d}", working)
+            self.writer.release((day + 1) * DAY)
+            if on_progress is not None:
+                on_progress(count)
+        self.facts["cases"] += cases
+
+    def _spread(self, cases: int, weights: list[float]) -> list[int]:
+        """Cases per day: stratified sampling of the weighted days (no bias towards any day)."""
+        cumulative = []
+        total = 0.0
+        for w in weights:
+            total += w
+            cumulative.append(total)
+        counts = [0] * len(weights)
+        rng = self.rng
+        for k in range(cases):
+            x = (k + rng.random()) / cases * total
+            counts[min(bisect.bisect_right(cumulative, x), len(weights) - 1)] += 1
+        return counts
+
+    def _accept_clock(self, working: bool) -> int:
+        rng = self.rng
+        if not working:
+            return rng.randrange(9 * HOUR, 17 * HOUR)
+        if rng.random() < P_OFF_HOURS:
+            return rng.choice((rng.randrange(27_600, 30_600), rng.randrange(43_200, 48_600),
+                               rng.randrange(63_000, 70_200)))
+        return office_clock(rng)
+
+    def _prepare_day(self, day: int) -> None:
+        """Powers in force (and known but not in force) on ``day``, with cumulative weights."""
+        in_force, weights, idle = [], [], []
+        for power in self.powers:
+            version = power.in_force(day)
+            if version is not None:
+                in_force.append((power, version))
+                weights.append(power.weight)
+            else:
+                idle.append(power)
+        total = 0.0
+        cumulative = []
+        for w in weights:
+            total += w
+            cumulative.append(total)
+        self.day_powers = in_force
+        self.day_cumulative = cumulative
+        self.day_idle = idle
+
+    def _pick_power(self) -> tuple[Power, PowerVersion]:
+        x = self.rng.random() * self.day_cumulative[-1]
+        return self.day_powers[bisect.bisect_right(self.day_cumulative, x)]
+
+    def _stamp(self, current: int, target_day: int) -> int:
+        """A time on ``target_day`` (or the next possible one) strictly after ``current``."""
+        rng = self.rng
+        current_day = current // DAY
+        if target_day > current_day:
+            return target_day * DAY + office_clock(rng)
+        clock = current - current_day * DAY
+        if clock < 62_400:
+            return current + rng.randint(300, min(7200, 63_000 - clock))
+        return self.cal.wd_after(current_day, 1) * DAY + office_clock(rng)
+
+    def _case(self, day: int, accepted: int, case_no: str, working: bool) -> None:
+        rng = self.rng
+        cal = self.cal
+        writer = self.writer
+        uplink = self.uplink
+        end_ts = self.end_ts
+        code = self.code
+
+        injection = None
+        r = rng.random()
+        for kind, share in CASE_INJECTIONS:
+            if r < share:
+                injection = kind
+                break
+            r -= share
+        injection = self.forced.get(self.case_number, injection)
+        self.case_number += 1
+        if injection == "unconfirmed_power" and self.day_idle:
+            power = rng.choice(self.day_idle)
+            version = next(v for v in power.versions if v.flow)
+        else:
+            if injection == "unconfirmed_power":
+                injection = None
+            power, version = self._pick_power()
+        power_code = power.code
+        if injection == "unknown_code":
+            power_code = (f"{code}-{power.category}-{9000 + rng.randrange(1000)}" if rng.random() < 0.5
+                          else f"{self.unit.county_code}{power.category}{rng.randrange(100_000):05d}")
+        promised = version.promised
+        legal = version.legal
+        flow = version.flow
+        nodes = len(flow)
+
+        # How many working days the case takes, and how they fall on its nodes.
+        r = rng.random()
+        extended = legal is not None and r < P_EXTENSION
+        if extended:
+            total = promised + rng.randint(1, 10)
+        elif r < P_EXTENSION + P_STUCK:
+            total = 2 * promised + rng.randint(5, 60)
+        elif r < P_EXTENSION + P_STUCK + P_LATE:
+            total = promised + rng.randint(1, promised // 3 + 2)
+        elif r < P_EXTENSION + P_STUCK + P_LATE + P_ON_TIME:
+            total = promised
+        else:
+            total = rng.randint(0 if promised <= 3 else 1, promised - 1) if promised > 1 else 0
+        offsets = sorted(rng.randint(0, total) for _ in range(nodes - 1))
+        offsets.append(total)
+
+        marks = []  # (working-day offset from acceptance, kind, index)
+        suspensions = []
+        shift = 0
+        if rng.random() < P_SUSPENSION:
+            j = rng.randrange(nodes)
+            begin = rng.randint(offsets[j - 1] if j else 0, offsets[j])
+            reason, _w, (lo, hi) = SUSPENSION_TYPES[self._suspension_type()]
+            suspensions.append([begin, begin + rng.randint(lo, hi), reason])
+            if rng.random() < P_SECOND_SUSPENSION:
+                later = begin + rng.randrange(suspensions[0][1] - begin)
+                reason2, _w, (lo2, hi2) = SUSPENSION_TYPES[self._suspension_type()]
+                suspensions.append([later, later + rng.randint(lo2, hi2), reason2])
+            shift = max(s[1] for s in suspensions) - begin
+            for i in range(j, nodes):
+                offsets[i] += shift
+            # Sort key: working-day offset, then the logical place inside the flow (node j).
+            for k, s in enumerate(suspensions):
+                marks.append((s[0], 10 * j + 1 + k, 0, k))
+                marks.append((s[1], 10 * j + 5, 1, k))
+        if extended and nodes > 1:
+            choices = [i for i in range(1, nodes) if not suspensions or i != j]
+            if choices:
+                x = rng.choice(choices)
+                lo = offsets[x - 1]
+                marks.append((rng.randint(lo, max(lo, min(offsets[x], (legal or 1) - 1))), 10 * x + 3, 2, 0))
+        for i in range(nodes):
+            marks.append((offsets[i], 10 * i + 9, 3, i))
+        marks.sort()
+
+        current = accepted
+        finished = [0] * nodes
+        suspension_times = [[0, 0] for _ in suspensions]
+        extension_ts = None
+        for offset, _place, kind, index in marks:
+            current = self._stamp(current, cal.wd_after(day, offset))
+            if kind == 3:
+                finished[index] = current
+            elif kind == 2:
+                extension_ts = current
+            else:
+                suspension_times[index][kind] = current
+        completed = finished[-1] + rng.randint(60, 1200)
+        is_completed = completed < end_ts
+
+        # Outcome and opinions.
+        result = weighted(rng, RESULTS.get(power.category, DEFAULT_RESULTS))
+        opinions = [("agree", rng.choice(AGREE_TEXTS[node.role]), None) for node in flow]
+        decision = next((i for i in range(nodes - 1, -1, -1) if flow[i].role == "SP"), nodes - 1)
+        if result == "rejected":
+            opinions[decision] = ("disagree", "不予批准", rng.choice(REJECT_REASONS))
+        elif result == "withdrawn":
+            opinions[-1] = ("other", "终止办理", WITHDRAW_REASON)
+        elif result == "other" and power.category == "CF":
+            opinions[decision] = ("other", "不予行政处罚", NO_PENALTY_REASON)
+        if nodes > 2 and rng.random() < P_RETURN:
+            k = rng.randrange(1, nodes - 1)
+            if opinions[k][0] == "agree":
+                opinions[k] = ("return", "退回", rng.choice(RETURN_REASONS))
+        for k, (opinion, text, _reason) in enumerate(opinions):
+            if opinion in ("disagree", "return") and rng.random() < P_PLACEHOLDER_REASON:
+                opinions[k] = (opinion, rng.choice(("不同意", "退回", text)), rng.choice(PLACEHOLDER_REASONS))
+        if injection == "missing_nodes" and not is_completed:
+            injection = None
+        omitted = rng.randrange(1, nodes) if injection == "missing_nodes" else -1
+        impossible_node = -1
+        if injection == "impossible_timestamp" and rng.random() < 0.4:
+            impossible_node = rng.randrange(nodes)
+            if finished[impossible_node] >= end_ts:
+                injection = None
+        wrong_node = -1
+        if injection == "handler_without_post":
+            wrong_node = rng.randrange(nodes)
+            if not self.outsiders[flow[wrong_node].post] or accepted >= end_ts:
+                injection = None
+
+        # Rows.
+        person = rng.randrange(len(self.pools.names))
+        if rng.random() < COMPANY_SHARE[power.category]:
+            company = person % len(self.pools.companies)
+            applicant, id_no = self.pools.companies[company], self.pools.credit_codes[company]
+        else:
+            applicant, id_no = self.pools.names[person], self.pools.id_numbers[person]
+        if rng.random() < P_NAME_WHITESPACE:
+            applicant = rng.choice((" ", "\u3000")) + applicant if rng.random() < 0.5 else applicant + " "
+        if rng.random() < P_EMPTY_ID:
+            id_no = ""
+        handlers = []
+        started = accepted
+        for i, node in enumerate(flow):
+            if started >= end_ts:
+                break
+            handler = self._handler(node.post, started)
+            if i == wrong_node and injection == "handler_without_post":
+                handler = rng.choice(self.outsiders[node.post]).account_id
+            handlers.append((started, handler))
+            started = finished[i]
+        upload_accepted = uplink(accepted)
+        accepted_tag = injection if injection in ("unknown_code", "unconfirmed_power") else None
+        writer.push("case_accepted", {
+            "case_no": case_no, "department_code": code, "power_code": power_code,
+            "applicant_name": applicant, "applicant_id_no": id_no,
+            "channel": "online" if not working or rng.random() < 0.55 else "window",
+            "accepted_at": accepted, "accepted_by": handlers[0][1] if handlers else None,
+        }, upload_accepted, accepted, tag=accepted_tag)
+        latest_upload = upload_accepted
+        for i, (node_start, handler) in enumerate(handlers):
+            node = flow[i]
+            node_end = finished[i] if finished[i] < end_ts else None
+            if i == omitted:
+                continue
+            opinion, text, reason = opinions[i] if node_end is not None else (None, None, None)
+            if text is not None and rng.random() < P_OPINION_EMPTY + P_OPINION_WHITESPACE:
+                text = "" if rng.random() < 0.5 else text + rng.choice((" ", "\u3000"))
+            tag = None
+            if i == impossible_node and injection == "impossible_timestamp":
+                node_end, tag = 0, "impossible_timestamp"
+            elif i == wrong_node and injection == "handler_without_post":
+                tag = "handler_without_post"
+            event = finished[i] if finished[i] < end_ts else node_start
+            uploaded = uplink(event)
+            writer.push("case_node", {
+                "case_no": case_no, "node_seq": node.seq, "post_code": node.post, "handler_account": handler,
+                "started_at": node_start, "finished_at": node_end, "opinion": opinion, "opinion_text": text,
+                "reason": reason,
+            }, uploaded, event if node_end is None else node_end, tag=tag)
+            # The completion is sent after the trace it closes.
+            latest_upload = max(latest_upload, uploaded)
+        open_suspensions = 0
+        for seq, ((_b, _e, reason_type), (begin, end)) in enumerate(zip(suspensions, suspension_times, strict=True), 1):
+            if begin >= end_ts:
+                continue
+            row = {"case_no": case_no, "suspension_seq": seq, "reason_type": reason_type,
+                   "started_at": begin, "ended_at": None}
+            uploaded = uplink(begin)
+            writer.push("case_suspension", row, uploaded, begin)
+            if end < end_ts:
+                writer.push("case_suspension", dict(row, ended_at=end), max(uplink(end), uploaded), end)
+            else:
+                open_suspensions += 1
+        if extension_ts is not None and extension_ts < end_ts:
+            writer.push("case_extension", {
+                "case_no": case_no, "extension_seq": 1,
+                "extra_wd": 10 if power.category == "XK" else rng.choice((5, 10, 15)),
+                "reason": rng.choice(EXTENSION_REASONS),
+                "approved_by": self._handler(self.leader_post, extension_ts), "approved_at": extension_ts,
+            }, uplink(extension_ts), extension_ts)
+        due_day = cal.wd_after(day, promised + shift)
+        if is_completed:
+            fee = version.fee_cents if result == "approved" else 0
+            completed_value, tag = completed, None
+            if injection == "impossible_timestamp" and impossible_node < 0:
+                completed_value = 0 if rng.random() < 0.5 else accepted - rng.randrange(HOUR, 3 * DAY)
+                tag = "impossible_timestamp"
+            elif injection == "fee_above_standard":  # more than the standard, or a fee for a free item
+                fee = (version.fee_cents * rng.choice((3, 4, 6)) // 2 if version.fee_cents
+                       else rng.choice((50, 100, 200, 500)) * 100)
+                tag = "fee_above_standard"
+            elif injection == "missing_nodes":
+                tag = "missing_nodes"
+            row = {"case_no": case_no, "completed_at": completed_value, "result": result, "fee_charged": money(fee)}
+            uploaded = max(uplink(completed), latest_upload)
+            writer.push("case_completed", row, uploaded, completed_value, tag=tag)
+            if injection == "backdated_completion" and completed - accepted > 900:
+                earlier = completed - min(rng.randrange(DAY, 5 * DAY), completed - accepted - 300)
+                correction = uploaded + rng.randrange(DAY, 20 * DAY)
+                writer.push("case_completed", dict(row, completed_at=earlier), correction, earlier,
+                            tag="backdated_completion")
+        self._record(case_no, accepted, power, promised, due_day, completed if is_completed else None,
+                     bool(suspensions), open_suspensions, extension_ts is not None and extension_ts < end_ts)
+
+    def _suspension_type(self) -> int:
+        x = self.rng.random() * 100
+        for i, (_reason, weight, _range) in enumerate(SUSPENSION_TYPES):
+            x -= weight
+            if x < 0:
+                return i
+        return len(SUSPENSION_TYPES) - 1
+
+    def _record(self, case_no: str, accepted: int, power: Power, promised: int, due_day: int,
+                completed: int | None, suspended: bool, open_suspensions: int, extended: bool) -> None:
+        """Facts of the simulated truth, and samples of cases other sources refer to."""
+        facts = self.facts
+        rng = self.rng
+        if completed is not None:
+            facts["completed"] += 1
+            done = completed // DAY
+            late = done > due_day
+            facts["completed_late" if late else "completed_on_time" if done == due_day else "completed_early"] += 1
+        else:
+            facts["open_at_end"] += 1
+            late = self.end_day > due_day
+            facts["overdue_open" if late else "in_progress_open"] += 1
+        facts["suspended_cases"] += suspended
+        facts["suspensions_open_at_end"] += open_suspensions
+        facts["extended_cases"] += extended
+        entry = {"case_no": case_no, "department_code": self.code, "accepted_ts": accepted,
+                 "power_name": power.name, "completed_ts": completed, "due_day": due_day}
+        self._sampled += 1
+        if len(self.case_sample) < self.sample_size:
+            self.case_sample.append(entry)
+        else:
+            k = rng.randrange(self._sampled)
+            if k < self.sample_size:
+                self.case_sample[k] = entry
+        if late:
+            self._problems += 1
+            if len(self.problem_sample) < self.problem_size:
+                self.problem_sample.append(entry)
+            else:
+                k = rng.randrange(self._problems)
+                if k < self.problem_size:
+                    self.problem_sample[k] = entry
+
+
+# --------------------------------------------------------------------------------------------
+# The legal office, the portal and the supervision office
+# --------------------------------------------------------------------------------------------
+
+
+def simulate_legal_office(writer: ExchangeWriter, changes: list[CatalogueChange], *, seed: int,
+                          start_ts: int, end_ts: int) -> Counter:
+    """Catalogue change requests: one row when declared, another when reviewed, another when adjusted."""
+    uplink = Uplink(random.Random(f"uplink:{seed}:legal_office"), start_ts, end_ts, interval_min=30,
+                    phase_s=420, outage_rate=0.2)
+    facts = Counter()
+    numbers = Counter()
+    for change in sorted(changes, key=lambda c: (c.declared_ts, c.department_code, c.power_code)):
+        year = date_of(change.declared_ts // DAY).year
+        numbers[year] += 1
+        row = {
+            "request_id": f"FZ{year}{numbers[year]:05d}", "department_code": change.department_code,
+            "power_code": change.power_code, "change_type": change.change_type,
+            "trigger_type": change.trigger_type, "trigger_date": change.trigger_day,
+            "declared_at": change.declared_ts, "reviewed_at": None, "review_result": None, "adjusted_at": None,
+            "effective_date": change.effective_day,
+        }
+        if writer.push("power_change_request", row, uplink.clean(change.declared_ts)):
+            facts["change_requests"] += 1
+        if change.reviewed_ts is not None:
+            row = dict(row, reviewed_at=change.reviewed_ts, review_result=change.review_result)
+            writer.push("power_change_request", row, uplink.clean(change.reviewed_ts))
+        if change.adjusted_ts is not None:
+            writer.push("power_change_request", dict(row, adjusted_at=change.adjusted_ts),
+                        uplink.clean(change.adjusted_ts))
+    return facts
+
+
+COMPLAINT_TEXTS = {
+    "delay": "{date}在{unit}申请办理{power}，已超过承诺时限仍未办结，工作人员称还在审核，请求督促办理。",
+    "attitude": "{date}到{unit}窗口咨询{power}，工作人员态度生硬，未一次性告知所需材料。",
+    "fee": "{date}在{unit}办理{power}时被要求缴纳费用，未出具收费依据，怀疑违规收费。",
+    "misconduct": "{unit}办理{power}时要求提供清单以外的材料，多次往返仍未受理。",
+    "other": "建议{unit}将{power}纳入网上办理，减少群众跑腿次数。",
+}
+
+
+@dataclass
+class ComplaintRecord:
+    complaint_no: str
+    target: str
+    case_no: str | None
+    received_ts: int
+    accepted: bool
+
+
+def simulate_portal(writer: ExchangeWriter, cal: Calendar, pools: Pools, units: list[Unit],
+                    samples: dict[str, list[dict]], *, seed: int, start: date, end: date,
+                    cases: int) -> tuple[Counter, list[ComplaintRecord]]:
+    """Complaints to the city portal and the actions taken on them (W2)."""
+    rng = random.Random(f"portal:{seed}")
+    start_ts, end_ts = day_of(start) * DAY, (day_of(end) + 1) * DAY
+    uplink = Uplink(random.Random(f"uplink:{seed}:portal"), start_ts, end_ts, interval_min=10, phase_s=60,
+                    outage_rate=0.3)
+    unit_names = {u.code: u.name for u in units}
+    weights = [(u.code, UNIT_CASE_WEIGHT.get(u.code, 5)) for u in units]
+    count = max(20, cases // 80)
+    received = []
+    for _ in range(count):
+        ts = start_ts + rng.randrange(end_ts - start_ts - 2 * HOUR)
+        channel = weighted(rng, COMPLAINT_CHANNELS)
+        if channel in ("visit", "letter"):  # registered by the office in office hours
+            ts = ts // DAY * DAY + office_clock(rng)
+        elif rng.random() < 0.7:  # most calls and messages come in daytime
+            ts = ts // DAY * DAY + rng.randrange(8 * HOUR, 21 * HOUR)
+        received.append((ts, channel))
+    received.sort()
+    facts = Counter()
+    records = []
+    per_day = Counter()
+    for index, (ts, channel) in enumerate(received):
+        day = ts // DAY
+        per_day[day] += 1
+        complaint_no = f"TS{date_of(day):%Y%m%d}{per_day[day]:04d}"
+        target = weighted(rng, weights)
+        tag = None
+        if rng.random() < 0.01 or index == count // 3:  # at least one per run
+            target, tag = rng.choice(STALE_DEPARTMENT_CODES), "unknown_code"
+        category = weighted(rng, COMPLAINT_CATEGORIES)
+        case = None
+        if tag is None and rng.random() < 0.35:
+            linked = [c for c in samples.get(target, ()) if c["accepted_ts"] < ts]
+            if linked:
+                case = rng.choice(linked)
+        power = case["power_name"] if case else "相关事项"
+        when = date_of((case["accepted_ts"] if case else ts - rng.randrange(DAY, 20 * DAY)) // DAY)
+        content = COMPLAINT_TEXTS[category].format(
+            date=f"{when.month}月{when.day}日", unit=unit_names.get(target, "有关部门"), power=power)
+        if rng.random() < 0.004:
+            content = content + "\u3000"
+        real_name = rng.random() < 0.7
+        person = rng.randrange(len(pools.names))
+        pushed = writer.push("complaint", {
+            "complaint_no": complaint_no, "received_at": ts, "channel": channel,
+            "is_real_name": real_name, "complainant_name": pools.names[person] if real_name else None,
+            "complainant_phone": pools.phones[person] if real_name else None,
+            "target_department_code": target, "case_no": case["case_no"] if case else None,
+            "category": category, "content": content,
+        }, uplink(ts), ts, tag=tag)
+        facts["complaints"] += pushed
+        accepted = rng.random() < 0.85 and index != count // 2
+        records.append(ComplaintRecord(complaint_no, target, case["case_no"] if case else None, ts, accepted))
+        # The rejection of one complaint per run (and 5 % of the others) states no reason.
+        silent = index == count // 2 or rng.random() < 0.05
+        _complaint_actions(writer, rng, cal, uplink, complaint_no, ts, target, real_name, accepted, silent)
+    return facts, records
+
+
+def _complaint_actions(writer: ExchangeWriter, rng: random.Random, cal: Calendar, uplink: Uplink,
+                       complaint_no: str, received: int, target: str, real_name: bool, accepted: bool,
+                       silent: bool) -> None:
+    day = received // DAY
+    actions = []
+    decided = cal.wd_after(day, rng.randint(6, 9) if rng.random() < 0.08 else rng.randint(1, 5))
+    decided_ts = decided * DAY + office_clock(rng)
+    if accepted:
+        actions.append(("accept", decided_ts, SUPERVISION_OFFICE, None, None))
+    else:
+        reason = None if silent else rng.choice((
+            "不属于效能投诉受理范围，已告知向有关部门反映", "反映事项已进入诉讼程序，依法不予受理",
+            "重复投诉，已于前次答复", "投诉事项无具体事实依据"))
+        actions.append(("reject", decided_ts, SUPERVISION_OFFICE, reason, None))
+    at = decided_ts
+    if real_name:
+        at = cal.wd_after(at // DAY, rng.randint(0, 2)) * DAY + office_clock(rng)
+        at = max(at, decided_ts + 600)
+        actions.append(("notify", at, SUPERVISION_OFFICE, None, None))
+    if accepted:
+        handled = max(at + 600, cal.wd_after(at // DAY, rng.randint(0, 2)) * DAY + office_clock(rng))
+        if rng.random() < 0.4:
+            actions.append(("self_handle", handled, SUPERVISION_OFFICE, None, None))
+            reporter = SUPERVISION_OFFICE
+        else:
+            deadline = cal.wd_after(handled // DAY, 10)
+            actions.append(("transfer", handled, SUPERVISION_OFFICE, None, deadline))
+            reporter = target
+        reported = max(handled + 600, cal.wd_after(handled // DAY, rng.randint(3, 13)) * DAY + office_clock(rng))
+        actions.append(("result_reported", reported, reporter, None, None))
+        feedback = max(reported + 600, cal.wd_after(reported // DAY, rng.randint(1, 3)) * DAY + office_clock(rng))
+        actions.append(("feedback", feedback, SUPERVISION_OFFICE, None, None))
+    for seq, (action, acted, actor, reason, deadline) in enumerate(actions, start=1):
+        writer.push("complaint_action", {
+            "complaint_no": complaint_no, "action_seq": seq, "action": action, "acted_at": acted,
+            "actor_unit": actor, "reason": reason, "deadline_date": deadline,
+        }, uplink(acted), acted)
+
+
+def card_id(rule: str, department_code: str, case_no: str, day: int) -> str:
+    """The simulator's id of a card; the platform derives its own from rule, case and detection day."""
+    return f"YC-{rule}-{department_code}-{case_no}-{date_of(day):%Y%m%d}"
+
+
+def simulate_supervision(writer: ExchangeWriter, cal: Calendar, units: list[Unit], problems: list[dict],
+                         samples: list[dict], complaints: list[ComplaintRecord], *, seed: int, start: date,
+                         end: date, cases: int) -> Counter:
+    """Supervision tasks (W1) with their actions, card revocations and no-fault exemptions (T9)."""
+    rng = random.Random(f"supervision:{seed}")
+    start_day, end_day = day_of(start), day_of(end)
+    start_ts, end_ts = start_day * DAY, (end_day + 1) * DAY
+    uplink = Uplink(random.Random(f"uplink:{seed}:supervision"), start_ts, end_ts, interval_min=15,
+                    phase_s=300, outage_rate=0.2)
+    staff = [f"jcb{n:03d}" for n in range(2, 12)]
+    leader = "jcb001"
+    facts = Counter()
+    codes = [u.code for u in units]
+
+    def office_time(day: int) -> int:
+        return (day if cal.is_workday(day) else cal.wd_after(day, 1)) * DAY + office_clock(rng)
+
+    # Tasks: (issued, origin, target, case_no, card).
+    planned = []
+    cards = []
+    unsupervised = list(problems)  # each late or overdue case gets at most one task
+    rng.shuffle(unsupervised)
+    for _ in range(max(12, cases // 300)):
+        origin = weighted(rng, (("self", 45), ("card", 25), ("complaint", 20), ("superior", 10)))
+        case_no = card = None
+        if origin in ("self", "card") and unsupervised:
+            case = unsupervised.pop()
+            target, case_no = case["department_code"], case["case_no"]
+            detected = case["due_day"] + 1
+            issued = office_time(cal.wd_after(detected, rng.randint(0, 5)))
+            if origin == "card":
+                rule = "T5" if case["completed_ts"] is not None else "T6"
+                card = card_id(rule, target, case_no, detected)
+                cards.append((card, issued))
+        elif origin == "complaint" and complaints:
+            complaint = rng.choice(complaints)
+            target, case_no = complaint.target, complaint.case_no
+            issued = office_time(cal.wd_after(complaint.received_ts // DAY, rng.randint(2, 8)))
+        else:
+            origin = "superior"
+            target = rng.choice(codes)
+            issued = office_time(start_day + rng.randrange(max(1, end_day - start_day)))
+        if issued < end_ts:
+            planned.append((issued, origin, target, case_no, card))
+    planned.sort()
+    per_day = Counter()
+    silent_return_done = False
+    for issued, origin, target, case_no, card in planned:
+        day = issued // DAY
+        per_day[day] += 1
+        task_no = f"DB{date_of(day):%Y%m%d}{per_day[day]:03d}"
+        deadline = cal.wd_after(day, 5)
+        facts["supervision_tasks"] += writer.push("supervision_task", {
+            "task_no": task_no, "origin": origin, "target_department_code": target, "case_no": case_no,
+            "card_id": card, "issued_at": issued, "deadline_date": deadline,
+        }, uplink(issued), issued)
+        actions = []
+        at = issued
+        rounds = 2 if rng.random() < 0.15 or not silent_return_done else 1
+        for round_no in range(rounds):
+            reply_day = cal.wd_after(at // DAY, rng.randint(6, 10) if rng.random() < 0.12 else rng.randint(1, 5))
+            at = max(at + 600, reply_day * DAY + office_clock(rng))
+            actions.append(("reply", at, target, None, None))
+            at = max(at + 600, cal.wd_after(at // DAY, rng.randint(1, 2)) * DAY + office_clock(rng))
+            actions.append(("initial_review", at, rng.choice(staff), None, None))
+            if round_no < rounds - 1:
+                silent = rng.random() < 0.1 or not silent_return_done
+                silent_return_done = True
+                reason = None if silent else rng.choice((
+                    "整改材料不完整，请补充说明超期原因及整改措施", "反馈内容与核查情况不符，请重新核实",
+                    "未落实责任追究，请补充处理意见"))
+                actions.append(("return", at + 300, rng.choice(staff), reason,
+                                cal.wd_after(at // DAY, 5)))
+                at += 300
+        at = max(at + 600, cal.wd_after(at // DAY, rng.randint(1, 3)) * DAY + office_clock(rng))
+        actions.append(("final_review", at, leader, None, None))
+        at = max(at + 600, cal.wd_after(at // DAY, rng.randint(0, 2)) * DAY + office_clock(rng))
+        actions.append(("archive", at, rng.choice(staff), None, None))
+        for seq, (action, acted, actor, reason, new_deadline) in enumerate(actions, start=1):
+            writer.push("supervision_task_action", {
+                "task_no": task_no, "action_seq": seq, "action": action, "acted_at": acted, "actor": actor,
+                "reason": reason, "new_deadline_date": new_deadline,
+            }, uplink(acted), acted)
+
+    # Card revocations: appeals upheld, exemptions registered later.
+    for case in rng.sample(problems, min(len(problems), max(2, cases // 4000))):
+        detected = case["due_day"] + 1
+        rule = "T5" if case["completed_ts"] is not None else "T6"
+        cards.append((card_id(rule, case["department_code"], case["case_no"], detected), detected * DAY))
+    cards = sorted(dict(cards).items())
+    revoked_cards = rng.sample(cards, min(len(cards), max(2, len(cards) // 6)))
+    for card, issued in sorted(revoked_cards):
+        revoked = office_time(cal.wd_after(issued // DAY, rng.randint(2, 15)))
+        reason = rng.choice(("申诉成立：超期系申请人补正材料所致", "补登无过错豁免：系统故障期间无法办理",
+                             "经核实系数据上传错误，已更正"))
+        if writer.push("card_revocation", {"card_id": card, "revoked_at": revoked, "reason": reason,
+                                           "approved_by": leader}, uplink(revoked), revoked):
+            facts["card_revocations"] += 1
+
+    # Exemptions: city-wide failures, departments hit by typhoons or conflicting laws, fraud cases.
+    windows = []
+    span = max(1, end_day - start_day)
+    for _ in range(2):
+        day = cal.wd_after(start_day + rng.randrange(span), 0)
+        begin = day * DAY + rng.randrange(9 * HOUR, 14 * HOUR)
+        windows.append(("city", None, None, "system_failure", begin, begin + rng.randrange(2 * HOUR, 8 * HOUR)))
+    coastal = [c for c in COASTAL_UNITS if c in codes]
+    if coastal:
+        typhoon = day_of(date(start.year, 8, 1)) + rng.randrange(45)
+        if start_day <= typhoon <= end_day:
+            for code in rng.sample(coastal, min(len(coastal), 3)):
+                windows.append(("department", code, None, "force_majeure", typhoon * DAY,
+                                (typhoon + rng.randint(1, 2)) * DAY))
+    for _ in range(3):
+        code = rng.choice(codes)
+        day = start_day + rng.randrange(span)
+        kind = rng.choice(("system_failure", "law_conflict"))
+        length = rng.randrange(3 * HOUR, 10 * HOUR) if kind == "system_failure" else rng.randint(2, 10) * DAY
+        windows.append(("department", code, None, kind, day * DAY + 9 * HOUR, day * DAY + 9 * HOUR + length))
+    for case in rng.sample(samples, min(len(samples), max(2, cases // 5000))):
+        begin = case["accepted_ts"]
+        windows.append(("case", case["department_code"], case["case_no"], "applicant_fraud", begin,
+                        begin + rng.randint(3, 20) * DAY))
+    windows.sort(key=lambda w: (w[4], w[1] or "", w[2] or ""))
+    numbers = Counter()
+    for scope, code, case_no, reason_type, begin, finish in windows:
+        year = date_of(begin // DAY).year
+        numbers[year] += 1
+        registered = office_time(cal.wd_after(finish // DAY, rng.randint(1, 5)))
+        if writer.push("exemption", {
+            "exemption_id": f"MZ{year}{numbers[year]:04d}", "scope": scope, "department_code": code,
+            "case_no": case_no, "reason_type": reason_type, "start_at": begin, "end_at": finish,
+            "approved_by": leader,
+        }, uplink(registered), registered):
+            facts["exemptions"] += 1
+    return facts
+
+
+# --------------------------------------------------------------------------------------------
+# Orchestration
+# --------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4)
+def _calendar(start: date, end: date) -> Calendar:
+    return Calendar(start - timedelta(days=400), end + timedelta(days=500))
+
+
+def _prepare_database(server_url: str, database: str, kind: str, all_text: bool) -> str:
+    """(Re)create one exchange database's schema with its empty tables; return the database URL.
+
+    The database is created when missing; an existing one gets its ``exchange`` schema dropped and
+    recreated (much faster than recreating the database, with the same result).
+    """
+    pg.ensure_database(server_url, database)
+    url = database_url(server_url, database)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"drop schema if exists {SCHEMA} cascade")
+        conn.execute(f"create schema {SCHEMA}")
+        for table in tables_of_kind(kind):
+            conn.execute(exchange_ddl(table, SCHEMA, all_text=all_text))
+    return url
+
+
+def _index_tables(conn: psycopg.Connection, kind: str) -> None:
+    """The extraction cursor of every table is indexed, as a real exchange database would have it."""
+    for table in tables_of_kind(kind):
+        conn.execute(f"create index on {SCHEMA}.{table.name} (exchange_id)")
+
+
+def _run_department(job: dict, on_progress: Callable[[int], None] | None) -> dict:
+    """Write one department source and return its counts, facts and the samples others refer to."""
+    unit = Unit(**job["unit"])
+    start, end = date.fromisoformat(job["start"]), date.fromisoformat(job["end"])
+    seed = job["seed"]
+    cal = _calendar(start, end)
+    start_ts, end_ts = day_of(start) * DAY, (day_of(end) + 1) * DAY
+    with psycopg.connect(job["url"]) as conn:
+        writer = ExchangeWriter(conn, job["source"], "department", all_text=job["all_text"],
+                                start_ts=start_ts, end_ts=end_ts, seed=seed)
+        sim = DepartmentSimulator(unit, writer, cal, pools_for(seed), seed=seed, start=start, end=end,
+                                  cases=job["cases"], forced=job["forced"])
+        sim.build_catalogue()
+        sim.build_accounts()
+        sim.run_cases(job["cases"], on_progress)
+        writer.close()
+        _index_tables(conn, "department")
+        conn.commit()
+    rows, errors = writer.summary()
+    return {
+        "source": job["source"], "rows": rows, "errors": errors, "facts": dict(sim.facts),
+        "case_sample": sim.case_sample, "problem_sample": sim.problem_sample, "changes": sim.changes,
+        "powers": len(sim.powers), "accounts": len(sim.accounts),
+    }
+
+
+class _Progress:
+    """Case progress on the terminal with rich; silent when disabled."""
+
+    def __init__(self, enabled: bool, total: int):
+        self.bar = None
+        if enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("[bold]simulate[/]"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("cases"), TimeElapsedColumn(), transient=False)
+            self.task = self.bar.add_task("cases", total=total)
+
+    def __enter__(self):
+        if self.bar:
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar:
+            self.bar.__exit__(*exc)
+
+    def advance(self, count: int) -> None:
+        if self.bar and count:
+            self.bar.advance(self.task, count)
+
+
+def _merge_errors(summary_errors: dict, source: str, errors: dict) -> None:
+    for kind, tables in errors.items():
+        for table, count in sorted(tables.items()):
+            if count:
+                summary_errors[kind][f"{source}.{table}"] = count
+
+
+def simulate(server_url: str, sources_file: Path, *, cases: int, seed: int = DEFAULT_SEED,
+             start: date = DEFAULT_START, end: date = DEFAULT_END, progress: bool = True,
+             database_prefix: str = DATABASE_PREFIX) -> dict:
+    """Write every exchange database on ``server_url`` and the source list; return the summary.
+
+    Databases are named ``<database_prefix><source name>``; their ``exchange`` schema is recreated.
+    The summary is also written as ``simulation_summary.json`` next to ``sources_file``.
+    """
+    if cases < 1:
+        raise ValueError("cases must be at least 1")
+    if end <= start:
+        raise ValueError("end must be after start")
+    sources_file = Path(sources_file)
+    units = load_units()
+    weights = [UNIT_CASE_WEIGHT.get(u.code, 5.0) for u in units]
+    allocation = apportion(cases, weights)
+    sources: list[Source] = []
+    jobs = []
+    for unit, unit_cases in zip(units, allocation, strict=True):
+        name = unit.code.lower()
+        database = database_name(name, database_prefix)
+        all_text = unit.code in LEGACY_ALL_TEXT_UNITS
+        url = _prepare_database(server_url, database, "department", all_text)
+        sources.append(Source(name, "department", database_url(server_url, database), unit.code,
+                              unit.county_code or None))
+        jobs.append({"unit": unit.__dict__, "source": name, "url": url, "cases": unit_cases, "seed": seed,
+                     "start": start.isoformat(), "end": end.isoformat(), "all_text": all_text, "forced": []})
+    # MIN_INJECTIONS of every per-case injection, dealt round-robin over the departments.
+    kinds = [kind for kind, _share in CASE_INJECTIONS]
+    for slot in range(MIN_INJECTIONS * len(kinds)):
+        jobs[slot % len(jobs)]["forced"].append(kinds[slot % len(kinds)])
+    other_urls = {}
+    for kind in ("legal_office", "portal", "supervision"):
+        database = database_name(kind, database_prefix)
+        other_urls[kind] = _prepare_database(server_url, database, kind, False)
+        sources.append(Source(kind, kind, database_url(server_url, database)))
+
+    results = {}
+    with _Progress(progress, cases) as bar:
+        for job in jobs:
+            results[job["source"]] = _run_department(job, bar.advance)
+
+    summary_sources = {}
+    summary_errors: dict[str, dict[str, int]] = {kind: {} for kind in ERROR_KINDS}
+    facts = Counter()
+    by_department = {}
+    changes, problems, samples, samples_by_unit = [], [], [], {}
+    for unit in units:
+        result = results[unit.code.lower()]
+        name = result["source"]
+        summary_sources[name] = {
+            "kind": "department", "database": database_name(name, database_prefix),
+            "department_code": unit.code, "all_text": unit.code in LEGACY_ALL_TEXT_UNITS,
+            "rows": result["rows"], "total_rows": sum(result["rows"].values()),
+        }
+        _merge_errors(summary_errors, name, result["errors"])
+        department_facts = dict(result["facts"], powers=result["powers"], accounts=result["accounts"])
+        by_department[unit.code] = department_facts
+        facts.update(department_facts)
+        changes.extend(result["changes"])
+        problems.extend(result["problem_sample"])
+        samples.extend(result["case_sample"])
+        samples_by_unit[unit.code] = result["case_sample"]
+
+    cal = _calendar(start, end)
+    pools = pools_for(seed)
+    start_ts, end_ts = day_of(start) * DAY, (day_of(end) + 1) * DAY
+    for kind in ("legal_office", "portal", "supervision"):
+        with psycopg.connect(other_urls[kind]) as conn:
+            writer = ExchangeWriter(conn, kind, kind, all_text=False, start_ts=start_ts, end_ts=end_ts, seed=seed)
+            if kind == "legal_office":
+                facts.update(simulate_legal_office(writer, changes, seed=seed, start_ts=start_ts, end_ts=end_ts))
+            elif kind == "portal":
+                portal_facts, complaints = simulate_portal(writer, cal, pools, units, samples_by_unit, seed=seed,
+                                                           start=start, end=end, cases=cases)
+                facts.update(portal_facts)
+            else:
+                facts.update(simulate_supervision(writer, cal, units, problems, samples,
+                                                  [c for c in complaints if c.accepted], seed=seed,
+                                                  start=start, end=end, cases=cases))
+            writer.close()
+            _index_tables(conn, kind)
+            conn.commit()
+        rows, errors = writer.summary()
+        summary_sources[kind] = {"kind": kind, "database": database_name(kind, database_prefix),
+                                 "all_text": False, "rows": rows, "total_rows": sum(rows.values())}
+        _merge_errors(summary_errors, kind, errors)
+
+    summary = {
+        "seed": seed, "cases": cases, "start": start.isoformat(), "end": end.isoformat(),
+        "end_of_data": f"{(end + timedelta(days=1)).isoformat()} 00:00:00+08",
+        "database_prefix": database_prefix, "sources_file": str(sources_file),
+        "total_rows": sum(s["total_rows"] for s in summary_sources.values()),
+        "sources": summary_sources,
+        "errors": summary_errors,
+        "error_totals": {kind: sum(counts.values()) for kind, counts in summary_errors.items()},
+        "facts": {**dict(sorted(facts.items())), "by_department": by_department},
+        "definitions": ERROR_KINDS,
+    }
+    write_sources(sources_file, sources)
+    (sources_file.parent / SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=2),
+                                                    encoding="utf-8")
+    return summary
+
+
+# --------------------------------------------------------------------------------------------
+# CLI: esup simulate
+# --------------------------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    # Values are validated in run() so that a bad value is a one-line error (exit 2).
+    parser.add_argument("--size", metavar="SIZE",
+                        help=f"tiny|small|medium|large ({', '.join(f'{k} {v:,}' for k, v in SIZES.items())} "
+                             f"cases; default {DEFAULT_SIZE})")
+    parser.add_argument("--cases", metavar="N", help="number of cases (instead of --size)")
+    parser.add_argument("--seed", metavar="N", default=str(DEFAULT_SEED), help=f"default {DEFAULT_SEED}")
+    parser.add_argument("--start", metavar="DATE", default=DEFAULT_START.isoformat(),
+                        help=f"first day of the simulated window (ISO date, default {DEFAULT_START})")
+    parser.add_argument("--end", metavar="DATE", default=DEFAULT_END.isoformat(),
+                        help=f"last day of the window, the exchange as it stands at its 24:00 (default {DEFAULT_END})")
+    parser.add_argument("--server", metavar="URL",
+                        help="PostgreSQL server URL (its postgres database); default: start the embedded server")
+    parser.add_argument("--sources-out", metavar="PATH", help="where to write the source list "
+                        "(default: ESUP_SOURCES or .esup/sources.yml); the summary goes next to it")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _positive_int(value: str, flag: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        from esup.cli import UsageError
+
+        raise UsageError(f"{flag} must be a positive whole number, got {value!r}")
+    return number
+
+
+def _iso_date(value: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        from esup.cli import UsageError
+
+        raise UsageError(f"{flag} must be an ISO date (YYYY-MM-DD), got {value!r}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from esup.cli import UsageError
+
+    if args.size is not None and args.cases is not None:
+        raise UsageError("give either --size or --cases, not both")
+    if args.cases is not None:
+        cases = _positive_int(args.cases, "--cases")
+    else:
+        size = args.size or DEFAULT_SIZE
+        if size not in SIZES:
+            raise UsageError(f"--size must be one of {', '.join(SIZES)}, got {size!r}")
+        cases = SIZES[size]
+    seed = int(args.seed) if str(args.seed).lstrip("-").isdigit() else None
+    if seed is None:
+        raise UsageError(f"--seed must be a whole number, got {args.seed!r}")
+    start = _iso_date(args.start, "--start")
+    end = _iso_date(args.end, "--end")
+    if end <= start:
+        raise UsageError(f"--end ({end}) must be after --start ({start})")
+    if args.server is not None and not args.server.startswith(("postgresql://", "postgres://")):
+        raise UsageError(f"--server must be a postgresql:// URL, got {args.server!r}")
+    server = args.server or pg.start()
+    sources_out = Path(args.sources_out) if args.sources_out else settings.sources_file()
+    began = time.monotonic()
+    summary = simulate(server, sources_out, cases=cases, seed=seed, start=start, end=end,
+                       progress=not args.no_progress)
+    elapsed = time.monotonic() - began
+    errors = ", ".join(f"{kind} {total}" for kind, total in summary["error_totals"].items() if total)
+    print(f"wrote {summary['total_rows']:,} rows for {cases:,} cases into {len(summary['sources'])} exchange "
+          f"databases in {elapsed:.1f} s")
+    print(f"source list: {sources_out}; summary: {sources_out.parent / SUMMARY_FILE}")
+    print(f"injected errors: {errors}")
+    return 0

@@ -85,8 +85,13 @@ def parse_sources(data: object, origin: str = "source list") -> list[Source]:
             raise SourceListError(f"{where}: department_code is for kind department only")
         county = entry.get("county_code")
         sources.append(
-            Source(name, kind, url, str(department_code) if department_code else None,
-                   str(county) if county is not None else None)
+            Source(
+                name,
+                kind,
+                url,
+                str(department_code) if department_code else None,
+                str(county) if county is not None else None,
+            )
         )
     return sources
 

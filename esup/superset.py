@@ -41,6 +41,7 @@ CONFIG_FILE = DASHBOARDS_DIR / "superset_config.py"
 URI_PLACEHOLDER = "${ESUP_WAREHOUSE_URL}"
 DEFAULT_PORT = 8088
 METADATA_DATABASE = "superset"
+ASSET_KINDS = ("databases", "datasets", "charts", "dashboards")
 # Roles `superset init` creates and fills with permissions.
 BUILTIN_ROLES = ("Admin", "Alpha", "Gamma", "sql_lab")
 
@@ -101,7 +102,11 @@ def default_metadata_url(warehouse_url: str | None = None) -> str:
 
 
 def secret_key(state_dir: Path) -> str:
-    """``ESUP_SUPERSET_SECRET_KEY``, else a local throwaway key generated once into the state dir."""
+    """``ESUP_SUPERSET_SECRET_KEY``, else a local throwaway key generated once into the state dir.
+
+    The key encrypts the database passwords Superset stores: changing it later needs
+    ``superset re-encrypt-secrets`` (or a fresh metadata database and an import).
+    """
     if os.environ.get("ESUP_SUPERSET_SECRET_KEY"):
         return os.environ["ESUP_SUPERSET_SECRET_KEY"]
     path = state_dir / "secret_key"
@@ -133,10 +138,11 @@ def superset_env(metadata_url: str, state_dir: Path) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------
 
 
-def _console():
+def _console(stderr: bool = True):
+    """Progress and errors on stderr; results (URL, status) on stdout."""
     from rich.console import Console
 
-    return Console(stderr=True)
+    return Console(stderr=stderr, soft_wrap=True)
 
 
 @contextmanager
@@ -159,21 +165,34 @@ def _skip(title: str, quiet: bool) -> None:
 
 def _superset(args: list[str], env: dict[str, str], state_dir: Path, log_name: str) -> None:
     """Run ``superset <args>``; on failure raise with the tail of its log."""
-    exe = venv_dir() / "bin" / "superset"
+    _run_logged(["superset", *args], env, state_dir, log_name, f"superset {args[0]}")
+
+
+def _run_logged(args: list[str], env: dict[str, str], state_dir: Path, log_name: str, step: str) -> None:
+    """Run a program of the Superset venv (``args[0]``), output to ``logs/<log_name>.log``."""
+    exe = venv_dir() / "bin" / args[0]
     if not exe.exists():
         raise SupersetError(
             f"{exe} not found: create the Superset venv first "
-            '(python3 -m venv .venv-superset && .venv-superset/bin/pip install '
+            "(python3 -m venv .venv-superset && .venv-superset/bin/pip install "
             '"apache-superset[postgres]==6.1.0" "flask-caching==2.3.1" rich cachetools psycopg2-binary)'
         )
     log = state_dir / "logs" / f"{log_name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "w") as out:
-        result = subprocess.run([str(exe), *args], env=env, stdout=out, stderr=subprocess.STDOUT,
-                                cwd=state_dir)
+        result = subprocess.run([str(exe), *args[1:]], env=env, stdout=out, stderr=subprocess.STDOUT, cwd=state_dir)
     if result.returncode != 0:
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
-        raise SupersetError(f"`superset {args[0]}` failed (exit {result.returncode}); log {log}:\n{tail}")
+        raise SupersetError(f"`{step}` failed (exit {result.returncode}); log {log}:\n{tail}")
+
+
+def _dump(config: dict) -> str:
+    """YAML as Superset writes it, but with Chinese left readable (Superset escapes it as \\uXXXX)."""
+    if isinstance(config.get("query_context"), str):
+        config["query_context"] = json.dumps(
+            json.loads(config["query_context"]), ensure_ascii=False, separators=(",", ":")
+        )
+    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
 
 def alembic_head() -> str:
@@ -203,9 +222,7 @@ def _metadata_state(metadata_url: str, username: str) -> dict[str, bool | str | 
             row = conn.execute("select version_num from alembic_version").fetchone()
             state["revision"] = row[0] if row else None
         if {"ab_user", "ab_role", "ab_permission_view_role"} <= tables:
-            state["admin"] = bool(
-                conn.execute("select 1 from ab_user where username = %s", (username,)).fetchone()
-            )
+            state["admin"] = bool(conn.execute("select 1 from ab_user where username = %s", (username,)).fetchone())
             filled = conn.execute(
                 "select count(distinct r.name) from ab_role r"
                 " join ab_permission_view_role pvr on pvr.role_id = r.id where r.name = any(%s)",
@@ -252,9 +269,23 @@ def setup(
     else:
         with _step(f"create admin user {user.username}", quiet):
             _superset(
-                ["fab", "create-admin", "--username", user.username, "--password", user.password,
-                 "--firstname", "电子监察", "--lastname", "管理员", "--email", f"{user.username}@esup.invalid"],
-                env, state_dir, "create-admin",
+                [
+                    "fab",
+                    "create-admin",
+                    "--username",
+                    user.username,
+                    "--password",
+                    user.password,
+                    "--firstname",
+                    "电子监察",
+                    "--lastname",
+                    "管理员",
+                    "--email",
+                    f"{user.username}@esup.invalid",
+                ],
+                env,
+                state_dir,
+                "create-admin",
             )
 
     if state["initialised"] and state["revision"] == alembic_head():
@@ -270,17 +301,66 @@ def build_bundle(warehouse_url: str, source: Path = DASHBOARDS_DIR) -> bytes:
     uri = sqlalchemy_url(warehouse_url)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-        files = [source / "metadata.yaml"] + sorted(
-            p for kind in ("databases", "datasets", "charts", "dashboards") for p in (source / kind).rglob("*.yaml")
-        )
-        for path in files:
+        assets = sorted(p for kind in ASSET_KINDS for p in (source / kind).rglob("*.yaml"))
+        for path in [source / "metadata.yaml", *assets]:
             text = path.read_text(encoding="utf-8")
-            if path.parent.name == "databases":
-                config = yaml.safe_load(text)
-                config["sqlalchemy_uri"] = uri
-                text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+            kind = path.relative_to(source).parts[0]
+            if kind == "databases":
+                text = _dump({**yaml.safe_load(text), "sqlalchemy_uri": uri})
+            elif kind == "datasets":
+                text = _dump({**yaml.safe_load(text), "catalog": None})
+            elif path.name == "metadata.yaml":
+                # ImportAssetsCommand wants type "assets"; the committed file keeps the UI's "Dashboard".
+                text = _dump({**yaml.safe_load(text), "type": "assets"})
             bundle.writestr(f"esup_dashboards/{path.relative_to(source).as_posix()}", text)
     return buffer.getvalue()
+
+
+def load_bundle(source: Path = DASHBOARDS_DIR) -> dict[str, dict]:
+    """The committed assets, keyed by their path under dashboards/ (``charts/open_cases.yaml`` …)."""
+    return {
+        path.relative_to(source).as_posix(): yaml.safe_load(path.read_text(encoding="utf-8"))
+        for kind in ASSET_KINDS
+        for path in sorted((source / kind).rglob("*.yaml"))
+    }
+
+
+def dashboard_charts(slug: str, source: Path = DASHBOARDS_DIR) -> list[dict]:
+    """The chart configs the dashboard ``slug`` places, in layout order."""
+    bundle = load_bundle(source)
+    charts = {c["uuid"]: c for name, c in bundle.items() if name.startswith("charts/")}
+    dashboard = next(c for name, c in bundle.items() if name.startswith("dashboards/") and c["slug"] == slug)
+    return [
+        charts[item["meta"]["uuid"]]
+        for item in dashboard["position"].values()
+        if isinstance(item, dict) and item.get("type") == "CHART"
+    ]
+
+
+# `superset import-dashboards` overwrites only the dashboard: its databases, datasets and charts are
+# imported with overwrite=False (superset/commands/dashboard/importers/v1/__init__.py), so a changed
+# chart or warehouse URI would never reach an existing instance. ImportAssetsCommand is the command
+# Superset keeps for "assets under source control" (it backs POST /api/v1/assets/import/) and
+# overwrites everything by UUID; run it in the Superset venv, as the admin user.
+_IMPORT_SCRIPT = """
+import sys, zipfile
+from flask import g
+from superset.app import create_app
+
+app = create_app()
+with app.app_context():
+    from superset import security_manager
+    from superset.commands.importers.v1.assets import ImportAssetsCommand
+    from superset.commands.importers.v1.utils import get_contents_from_bundle
+
+    g.user = security_manager.find_user(username=sys.argv[2])
+    if g.user is None:
+        sys.exit(f"no Superset user {sys.argv[2]!r}: run `esup dashboards setup` first")
+    with zipfile.ZipFile(sys.argv[1]) as bundle:
+        contents = get_contents_from_bundle(bundle)
+    ImportAssetsCommand(contents).run()
+    print(f"imported {len(contents)} files")
+"""
 
 
 def import_dashboards(
@@ -289,7 +369,7 @@ def import_dashboards(
     state_dir: Path | None = None,
     quiet: bool = False,
 ) -> None:
-    """Import (or re-import: overwrite by UUID) every asset under dashboards/."""
+    """Import every asset under dashboards/, overwriting what an earlier import made (by UUID)."""
     warehouse_url = warehouse_url or settings.warehouse_url()
     state_dir = state_dir or default_state_dir()
     metadata_url = metadata_url or default_metadata_url(warehouse_url)
@@ -299,9 +379,14 @@ def import_dashboards(
     bundle.touch(mode=0o600)  # it holds the warehouse password, if the URL has one
     bundle.write_bytes(build_bundle(warehouse_url))
     try:
-        with _step("superset import-dashboards", quiet):
-            _superset(["import-dashboards", "-p", str(bundle), "-u", admin().username], env, state_dir,
-                      "import-dashboards")
+        with _step("import dashboards/ into Superset", quiet):
+            _run_logged(
+                ["python", "-c", _IMPORT_SCRIPT, str(bundle), admin().username],
+                env,
+                state_dir,
+                "import",
+                "import assets",
+            )
     finally:
         bundle.unlink(missing_ok=True)
 
@@ -321,17 +406,14 @@ def _read_pid(state_dir: Path) -> dict | None:
 
 
 def _alive(pid: int) -> bool:
+    """True while ``pid`` is a running gunicorn (a reused PID of another program does not count)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, ProcessLookupError):
         return False
-    except PermissionError:
-        return True
-    # A zombie child of ours (already exited, not yet reaped) counts as gone.
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
-    except (FileNotFoundError, IndexError):
-        return True
+    zombie = stat.rsplit(") ", 1)[-1].startswith("Z")  # exited, not yet reaped by its parent
+    return not zombie and b"gunicorn" in cmdline
 
 
 def _healthy(base_url: str, timeout: float = 2) -> bool:
@@ -365,6 +447,8 @@ def start(
     state_dir = state_dir or default_state_dir()
     port = port or default_port()
     running = status(state_dir)
+    if running and running["port"] != port:
+        raise SupersetError(f"Superset already runs on port {running['port']}: stop it first or use that port")
     if running and running["healthy"]:
         return running["url"]
     if running:
@@ -377,15 +461,29 @@ def start(
     log = state_dir / "logs" / "gunicorn.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     args = [
-        str(venv_dir() / "bin" / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", "4",
-        "--timeout", "120", "-b", f"127.0.0.1:{port}", "--limit-request-line", "0",
-        "--limit-request-field_size", "0", "superset.app:create_app()",
+        str(venv_dir() / "bin" / "gunicorn"),
+        "-w",
+        str(workers),
+        "-k",
+        "gthread",
+        "--threads",
+        "4",
+        "--timeout",
+        "120",
+        "-b",
+        f"127.0.0.1:{port}",
+        "--limit-request-line",
+        "0",
+        "--limit-request-field_size",
+        "0",
+        "superset.app:create_app()",
     ]
     base_url = f"http://127.0.0.1:{port}"
     with _step(f"start Superset on {base_url}", quiet):
         with open(log, "a") as out:
-            process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=state_dir,
-                                       start_new_session=True)
+            process = subprocess.Popen(
+                args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=state_dir, start_new_session=True
+            )
         _pid_file(state_dir).write_text(json.dumps({"pid": process.pid, "port": port, "url": base_url}))
         deadline = time.monotonic() + timeout
         while not _healthy(base_url):
@@ -450,9 +548,11 @@ def api_session(base_url: str, user: Admin | None = None):
 
     user = user or admin()
     session = requests.Session()
-    response = session.post(f"{base_url}/api/v1/security/login", timeout=30,
-                            json={"username": user.username, "password": user.password,
-                                  "provider": "db", "refresh": False})
+    response = session.post(
+        f"{base_url}/api/v1/security/login",
+        timeout=30,
+        json={"username": user.username, "password": user.password, "provider": "db", "refresh": False},
+    )
     if response.status_code != 200:
         raise SupersetError(f"login as {user.username} failed: {response.status_code} {response.text[:200]}")
     session.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
@@ -500,12 +600,17 @@ def export_dashboards(
             raise SupersetError("Superset is not running: `esup dashboards start` first")
         base_url = running["url"]
     session = api_session(base_url)
-    ids = [d["id"] for d in session.get(f"{base_url}/api/v1/dashboard/", timeout=30,
-                                        params={"q": "(page_size:100)"}).json()["result"]]
+    ids = [
+        d["id"]
+        for d in session.get(f"{base_url}/api/v1/dashboard/", timeout=30, params={"q": "(page_size:100)"}).json()[
+            "result"
+        ]
+    ]
     if not ids:
         raise SupersetError("no dashboards to export")
-    response = session.get(f"{base_url}/api/v1/dashboard/export/", timeout=120,
-                           params={"q": f"!({','.join(map(str, ids))})"})
+    response = session.get(
+        f"{base_url}/api/v1/dashboard/export/", timeout=120, params={"q": f"!({','.join(map(str, ids))})"}
+    )
     if response.status_code != 200:
         raise SupersetError(f"export failed: {response.status_code} {response.text[:200]}")
     existing = _existing_names(target)
@@ -524,14 +629,24 @@ def export_dashboards(
                 config = yaml.safe_load(text)
                 if kind == "databases":
                     config["sqlalchemy_uri"] = URI_PLACEHOLDER
-                    text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+                elif kind == "datasets":
+                    # For PostgreSQL Superset's "catalog" is the database name, and a set catalog
+                    # overrides the URI's database: left in, every chart would keep reading the
+                    # database the export was made from, whatever the warehouse URL says.
+                    config["catalog"] = None
+                text = _dump(config)
                 if config["uuid"] in existing:
                     path = target / existing[config["uuid"]]
                 elif kind == "datasets":
-                    database = yaml.safe_load(bundle.read(next(
-                        n for n in bundle.namelist()
-                        if "/databases/" in n and config["database_uuid"] in bundle.read(n).decode()
-                    )))
+                    database = yaml.safe_load(
+                        bundle.read(
+                            next(
+                                n
+                                for n in bundle.namelist()
+                                if "/databases/" in n and config["database_uuid"] in bundle.read(n).decode()
+                            )
+                        )
+                    )
                     folder = _file_stem(database, "databases")
                     folder = existing.get(database["uuid"], Path(folder)).stem
                     path = target / kind / folder / f"{_file_stem(config, kind)}.yaml"
@@ -552,9 +667,10 @@ def export_dashboards(
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "action", choices=["setup", "import", "start", "stop", "status", "export"],
+        "action",
+        choices=["setup", "import", "start", "stop", "status", "export"],
         help="setup: metadata DB, admin, roles; import: load dashboards/ into Superset; "
-             "start/stop/status: the web server; export: write the dashboards back to dashboards/",
+        "start/stop/status: the web server; export: write the dashboards back to dashboards/",
     )
     parser.add_argument("--port", type=int, help=f"port for start (env ESUP_SUPERSET_PORT, default {DEFAULT_PORT})")
     parser.add_argument("--warehouse-url", help="warehouse database URL (env ESUP_WAREHOUSE_URL)")
@@ -570,7 +686,7 @@ def run(args: argparse.Namespace) -> int:
         sqlalchemy_url(warehouse_url)
     except SupersetError as exc:
         raise UsageError(f"warehouse URL: {exc}") from exc
-    console = _console()
+    console = _console(stderr=False)
     try:
         if args.action == "setup":
             setup(warehouse_url)
@@ -579,9 +695,13 @@ def run(args: argparse.Namespace) -> int:
         elif args.action == "start":
             url = start(args.port, warehouse_url)
             user = admin()
-            console.print(f"Superset: [bold]{url}/superset/dashboard/supervision-overview/[/bold]  "
-                          f"login {user.username} / {'*' * len(user.password)} "
-                          "(ESUP_SUPERSET_ADMIN_USER / ESUP_SUPERSET_ADMIN_PASSWORD)")
+            password = (
+                user.password if "ESUP_SUPERSET_ADMIN_PASSWORD" not in os.environ else "$ESUP_SUPERSET_ADMIN_PASSWORD"
+            )
+            console.print(
+                f"电子监察总览: [bold]{url}/superset/dashboard/supervision-overview/[/bold]\n"
+                f"login: {user.username} / {password}"
+            )
         elif args.action == "stop":
             if not stop():
                 console.print("Superset is not running")
@@ -595,7 +715,9 @@ def run(args: argparse.Namespace) -> int:
             return 0 if info["healthy"] else 1
         elif args.action == "export":
             export_dashboards()
-    except SupersetError as exc:
-        console.print(f"[red]esup dashboards {args.action}: {exc}[/red]")
+    except (SupersetError, psycopg.OperationalError) as exc:
+        from rich.markup import escape
+
+        _console().print(f"[red]esup dashboards {args.action}:[/red] {escape(str(exc))}", highlight=False)
         return 1
     return 0

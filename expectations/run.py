@@ -30,8 +30,10 @@ class SuiteOutcome:
     unexpected: int
 
     def describe(self) -> str:
-        return (f"{self.rule_id} {self.suite}: {self.evaluated - self.failed}/{self.evaluated} expectations met, "
-                f"{self.unexpected:,} breaching rows")
+        return (
+            f"{self.rule_id} {self.suite}: {self.evaluated - self.failed}/{self.evaluated} expectations met, "
+            f"{self.unexpected:,} breaching rows"
+        )
 
 
 def _load_suites():
@@ -113,12 +115,21 @@ def validate_warehouse(warehouse_url: str, as_of: datetime) -> list[SuiteOutcome
                 element_count = int((item.result or {}).get("element_count") or 0)
                 failed += 0 if item.success else 1
                 unexpected_total += unexpected
-                rows_to_store.append((
-                    as_of, rule_id, suite.name, config.type, config.kwargs.get("column"),
-                    bool(item.success), element_count, unexpected,
-                ))
-            outcomes.append(SuiteOutcome(rule_id, suite.name, failed == 0, len(validation.results), failed,
-                                         unexpected_total))
+                rows_to_store.append(
+                    (
+                        as_of,
+                        rule_id,
+                        suite.name,
+                        config.type,
+                        config.kwargs.get("column"),
+                        bool(item.success),
+                        element_count,
+                        unexpected,
+                    )
+                )
+            outcomes.append(
+                SuiteOutcome(rule_id, suite.name, failed == 0, len(validation.results), failed, unexpected_total)
+            )
         conn.execute("create schema if not exists quality")
         conn.execute(
             """

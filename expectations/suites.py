@@ -10,8 +10,15 @@ from __future__ import annotations
 # Static information every confirmed power must have (Q2: O17(2), C8, S9(1)). legal_limit_wd may
 # be null: "no statutory limit" is an explicit answer in the catalogue.
 Q2_REQUIRED_COLUMNS = (
-    "name", "category", "handling_division", "promised_limit_wd", "location", "phone",
-    "service_guide", "legal_basis", "required_materials",
+    "name",
+    "category",
+    "handling_division",
+    "promised_limit_wd",
+    "location",
+    "phone",
+    "service_guide",
+    "legal_basis",
+    "required_materials",
 )
 
 
@@ -24,12 +31,14 @@ def q1_upload_within_24_hours(upload_deadline_hours: int = 24):
         name="Q1_upload_within_24_hours",
         expectations=[
             gxe.ExpectColumnValuesToBeBetween(
-                column="delay_hours", max_value=upload_deadline_hours,
+                column="delay_hours",
+                max_value=upload_deadline_hours,
                 meta={"rule_id": "Q1", "article": "O12"},
                 description="Q1 每个事件须在发生后24小时内上传至市级平台",
             ),
             gxe.ExpectColumnValuesToNotBeNull(
-                column="first_uploaded_at", meta={"rule_id": "Q1", "article": "O12"},
+                column="first_uploaded_at",
+                meta={"rule_id": "Q1", "article": "O12"},
             ),
         ],
     )
@@ -45,7 +54,9 @@ def q2_static_information_complete():
     expectations = [gxe.ExpectColumnValuesToNotBeNull(column=c, meta=meta) for c in Q2_REQUIRED_COLUMNS]
     expectations.append(
         gxe.ExpectColumnValuesToBeBetween(
-            column="flow_node_count", min_value=1, meta=meta,
+            column="flow_node_count",
+            min_value=1,
+            meta=meta,
             description="Q2 已确认的权力事项须有内部流程",
         )
     )

@@ -66,8 +66,13 @@ def simulated_city(pg_server, tmp_path_factory) -> dict:
 
     sources_file = tmp_path_factory.mktemp("city") / "sources.yml"
     summary = simulate(
-        pg_server, sources_file, cases=600, seed=2010,
-        start=date.fromisoformat(SIMULATION_START), end=date.fromisoformat(SIMULATION_END), progress=False,
+        pg_server,
+        sources_file,
+        cases=600,
+        seed=2010,
+        start=date.fromisoformat(SIMULATION_START),
+        end=date.fromisoformat(SIMULATION_END),
+        progress=False,
     )
     return {"sources_file": sources_file, "summary": summary, "server": pg_server}
 
@@ -78,6 +83,5 @@ def built_warehouse(simulated_city) -> str:
     server = simulated_city["server"]
     pg.drop_database(server, "warehouse_e2e")
     url = pg.ensure_database(server, "warehouse_e2e")
-    esup_cli("run", "--sources", str(simulated_city["sources_file"]), "--as-of", AS_OF,
-             env={"ESUP_WAREHOUSE_URL": url})
+    esup_cli("run", "--sources", str(simulated_city["sources_file"]), "--as-of", AS_OF, env={"ESUP_WAREHOUSE_URL": url})
     return url

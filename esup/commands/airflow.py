@@ -46,18 +46,20 @@ def airflow_env() -> dict[str, str]:
     passwords = home / "simple_auth_manager_passwords.json"
     passwords.write_text(json.dumps({user: password}))
     env = {**read_env_file(settings.PROJECT_ROOT / "config" / "platform.env"), **os.environ}
-    env.update({
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(settings.PROJECT_ROOT / "dags"),
-        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{user}:admin",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port()}/execution/",
-        "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port()}",
-        "ESUP_WAREHOUSE_URL": settings.warehouse_url(),
-        "ESUP_SOURCES": str(settings.sources_file()),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    })
+    env.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(settings.PROJECT_ROOT / "dags"),
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{user}:admin",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port()}/execution/",
+            "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port()}",
+            "ESUP_WAREHOUSE_URL": settings.warehouse_url(),
+            "ESUP_SOURCES": str(settings.sources_file()),
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        }
+    )
     env.setdefault(
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
         f"postgresql+psycopg2://postgres@127.0.0.1:{settings.pg_port()}/airflow",
@@ -66,12 +68,15 @@ def airflow_env() -> dict[str, str]:
 
 
 def airflow(args: list[str], check: bool = True, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).parent / "airflow"), *args], env=airflow_env(),
-                          check=check, **kwargs)
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "airflow"), *args], env=airflow_env(), check=check, **kwargs
+    )
 
 
 def migrate() -> None:
-    pg.ensure_database(pg.start(), "airflow")
+    """Create (local default: on the embedded PostgreSQL) and migrate Airflow's metadata database."""
+    if "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" not in os.environ:
+        pg.ensure_database(pg.start(), "airflow")
     airflow(["db", "migrate"], stdout=subprocess.DEVNULL)
 
 

@@ -43,15 +43,27 @@ def simulate_once(console: Console, server: str, size: str, seed: int) -> None:
     """Simulate unless the exchange databases of these exact parameters are already there."""
     from esup.simulate import simulate
 
-    params = {"cases": SIZES[size], "seed": seed, "start": DEFAULT_START, "end": DEFAULT_END,
-              "port": settings.pg_port()}
+    params = {
+        "cases": SIZES[size],
+        "seed": seed,
+        "start": DEFAULT_START,
+        "end": DEFAULT_END,
+        "port": settings.pg_port(),
+    }
     stamp = settings.home() / "simulation-params.json"
     if stamp.exists() and json.loads(stamp.read_text()) == params and settings.sources_file().exists():
         console.print(f"  simulated city ({size}, seed {seed}) already in place")
         return
     stamp.unlink(missing_ok=True)
-    simulate(server, settings.sources_file(), cases=params["cases"], seed=seed,
-             start=date.fromisoformat(DEFAULT_START), end=date.fromisoformat(DEFAULT_END), progress=True)
+    simulate(
+        server,
+        settings.sources_file(),
+        cases=params["cases"],
+        seed=seed,
+        start=date.fromisoformat(DEFAULT_START),
+        end=date.fromisoformat(DEFAULT_END),
+        progress=True,
+    )
     stamp.write_text(json.dumps(params))
 
 
@@ -76,8 +88,9 @@ def run(args) -> int:
     console.rule(f"3/5 pipeline through Airflow (as of {as_of})")
     airflow.migrate()
     airflow.airflow(["dags", "reserialize"], capture_output=True)
-    result = airflow.airflow(["dags", "test", "supervision__pipeline", as_of], check=False,
-                             capture_output=True, text=True)
+    result = airflow.airflow(
+        ["dags", "test", "supervision__pipeline", as_of], check=False, capture_output=True, text=True
+    )
     log = settings.home() / "run" / "demo-dag-test.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(result.stdout + result.stderr)
@@ -93,8 +106,10 @@ def run(args) -> int:
         loaded, quarantined = conn.execute(
             "select coalesce(sum(loaded), 0), coalesce(sum(quarantined), 0) from raw.ingest_log"
         ).fetchone()
-    console.print(f"  {loaded:,} exchange rows loaded, {quarantined:,} quarantined; "
-                  f"{cases:,} cases evaluated, {late:,} late uploads (Q1)")
+    console.print(
+        f"  {loaded:,} exchange rows loaded, {quarantined:,} quarantined; "
+        f"{cases:,} cases evaluated, {late:,} late uploads (Q1)"
+    )
 
     console.rule("4/5 Superset (dashboards)")
     superset.setup(warehouse_url=warehouse)

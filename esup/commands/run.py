@@ -25,9 +25,7 @@ def parse_as_of(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise UsageError(
-            f"--as-of {text!r} is not an ISO timestamp such as 2026-11-20T18:00:00+08:00"
-        ) from None
+        raise UsageError(f"--as-of {text!r} is not an ISO timestamp such as 2026-11-20T18:00:00+08:00") from None
     return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
 
 

@@ -86,8 +86,14 @@ def test_case_count_matches_the_departments(simulated_city, built_warehouse):
     # a city's mix: most cases completed, some open ones late or about to be
     assert statuses.get("completed_early", 0) + statuses.get("completed_on_time", 0) > statuses.get("completed_late", 0)
     assert statuses.get("overdue", 0) > 0
-    assert set(statuses) <= {"in_progress", "approaching", "overdue", "completed_early", "completed_on_time",
-                             "completed_late"}
+    assert set(statuses) <= {
+        "in_progress",
+        "approaching",
+        "overdue",
+        "completed_early",
+        "completed_on_time",
+        "completed_late",
+    }
 
 
 def test_late_acceptance_uploads_match_the_departments(simulated_city, built_warehouse):
@@ -101,7 +107,7 @@ def test_late_acceptance_uploads_match_the_departments(simulated_city, built_war
                 select btrim(case_no) as case_no, accepted_at::timestamptz as accepted_at,
                        uploaded_at::timestamptz as uploaded_at, exchange_id
                 from exchange.case_accepted
-                where {typed_row_filter(source, 'case_accepted')} and uploaded_at::timestamptz <= %s::timestamptz
+                where {typed_row_filter(source, "case_accepted")} and uploaded_at::timestamptz <= %s::timestamptz
             ), per_case as (
                 select case_no, min(uploaded_at) filter (where accepted_at is not null) as first_uploaded_at,
                        (array_agg(accepted_at order by uploaded_at desc, exchange_id desc)
@@ -114,10 +120,12 @@ def test_late_acceptance_uploads_match_the_departments(simulated_city, built_war
         )
         expected[source.department_code] = rows[0][0]
     with psycopg.connect(built_warehouse) as wh:
-        actual = dict(wh.execute(
-            "select department_code, count(*) filter (where is_late) from marts.upload_timeliness"
-            " where record_type = 'acceptance' group by department_code"
-        ).fetchall())
+        actual = dict(
+            wh.execute(
+                "select department_code, count(*) filter (where is_late) from marts.upload_timeliness"
+                " where record_type = 'acceptance' group by department_code"
+            ).fetchall()
+        )
     assert {k: v for k, v in expected.items() if v} == {k: v for k, v in actual.items() if v}
     assert sum(expected.values()) > 0
 
@@ -140,8 +148,14 @@ def test_rerunning_the_same_evaluation_time_changes_nothing(simulated_city, buil
     before = mart_fingerprint(built_warehouse)
     with psycopg.connect(built_warehouse) as wh:
         raw_before = wh.execute("select count(*) from raw.case_accepted").fetchone()[0]
-    esup_cli("run", "--sources", str(simulated_city["sources_file"]), "--as-of", AS_OF,
-             env={"ESUP_WAREHOUSE_URL": built_warehouse})
+    esup_cli(
+        "run",
+        "--sources",
+        str(simulated_city["sources_file"]),
+        "--as-of",
+        AS_OF,
+        env={"ESUP_WAREHOUSE_URL": built_warehouse},
+    )
     assert mart_fingerprint(built_warehouse) == before
     with psycopg.connect(built_warehouse) as wh:
         assert wh.execute("select count(*) from raw.case_accepted").fetchone()[0] == raw_before
@@ -151,8 +165,15 @@ def test_rerunning_the_same_evaluation_time_changes_nothing(simulated_city, buil
 def earlier_warehouse(simulated_city, pg_server):
     pg.drop_database(pg_server, "warehouse_earlier")
     url = pg.ensure_database(pg_server, "warehouse_earlier")
-    esup_cli("run", "--sources", str(simulated_city["sources_file"]), "--as-of", "2026-09-30T19:00:00+08:00",
-             "--skip-expectations", env={"ESUP_WAREHOUSE_URL": url})
+    esup_cli(
+        "run",
+        "--sources",
+        str(simulated_city["sources_file"]),
+        "--as-of",
+        "2026-09-30T19:00:00+08:00",
+        "--skip-expectations",
+        env={"ESUP_WAREHOUSE_URL": url},
+    )
     yield url
     pg.drop_database(pg_server, "warehouse_earlier")
 
@@ -169,5 +190,7 @@ def test_an_earlier_evaluation_time_sees_only_what_was_uploaded_by_then(simulate
         expected += count
     with psycopg.connect(earlier_warehouse) as wh:
         assert wh.execute("select count(*) from marts.case_timeliness").fetchone()[0] == expected
-        assert wh.execute("select max(accepted_at) <= '2026-09-30T19:00:00+08:00' from marts.case_timeliness"
-                          " where accepted_at > '2000-01-01'").fetchone()[0]
+        assert wh.execute(
+            "select max(accepted_at) <= '2026-09-30T19:00:00+08:00' from marts.case_timeliness"
+            " where accepted_at > '2000-01-01'"
+        ).fetchone()[0]

@@ -20,14 +20,29 @@ AS_OF = datetime(2026, 11, 20, 19, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def power(code, promised, legal=None, risk=False):
-    return {"power_code": code, "version": 1, "department_code": "SCJGJ", "category": "XK", "name": code,
-            "promised_limit_wd": promised, "legal_limit_wd": legal, "is_risk_point": risk,
-            "status": "confirmed", "effective_from": "2026-01-01", "uploaded_at": "2026-01-01 09:00+08"}
+    return {
+        "power_code": code,
+        "version": 1,
+        "department_code": "SCJGJ",
+        "category": "XK",
+        "name": code,
+        "promised_limit_wd": promised,
+        "legal_limit_wd": legal,
+        "is_risk_point": risk,
+        "status": "confirmed",
+        "effective_from": "2026-01-01",
+        "uploaded_at": "2026-01-01 09:00+08",
+    }
 
 
 def case(no, code, accepted_at):
-    return {"case_no": no, "department_code": "SCJGJ", "power_code": code, "accepted_at": accepted_at,
-            "uploaded_at": accepted_at}
+    return {
+        "case_no": no,
+        "department_code": "SCJGJ",
+        "power_code": code,
+        "accepted_at": accepted_at,
+        "uploaded_at": accepted_at,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -37,37 +52,78 @@ def timeliness(pg_server):
     exchange = pg.ensure_database(pg_server, "tl_exchange")
     warehouse = pg.ensure_database(pg_server, "tl_warehouse")
     create_exchange(exchange)
-    insert_rows(exchange, "power_item", [
-        power("P1", 1), power("P3", 3), power("P5", 5, legal=10), power("R5", 5, risk=True),
-    ])
-    insert_rows(exchange, "case_accepted", [
-        case("HOLIDAY", "P5", "2026-09-29 09:00+08"),    # crosses National Day and the Oct 10 make-up day
-        case("FRIDAY", "P1", "2026-11-13 18:30+08"),     # Friday evening, N = 1, still open
-        case("SUNDAY", "P3", "2026-09-27 10:00+08"),     # accepted on a weekend day
-        case("SUSPENDED", "P5", "2026-11-16 09:00+08"),  # overlapping and open suspensions
-        case("EXTENDED", "P5", "2026-11-02 09:00+08"),   # extension of the legal limit
-        case("APPROACH", "P5", "2026-11-16 10:00+08"),   # last WD of a 5-WD item
-        case("RISK", "R5", "2026-11-17 10:00+08"),       # risk point: warned 3 WD before
-        case("NORISK", "P5", "2026-11-17 10:00+08"),
-        case("LATEHOL", "P3", "2026-09-24 10:00+08"),    # completed on a holiday after its due date
-        case("EARLYBJ", "P1", "2026-11-04 07:30+08"),    # still 3 Nov in UTC
-    ])
-    insert_rows(exchange, "case_completed", [
-        {"case_no": "HOLIDAY", "completed_at": "2026-10-10 11:00+08", "uploaded_at": "2026-10-10 12:00+08"},
-        {"case_no": "SUNDAY", "completed_at": "2026-09-30 16:00+08", "uploaded_at": "2026-09-30 17:00+08"},
-        {"case_no": "LATEHOL", "completed_at": "2026-10-01 10:00+08", "uploaded_at": "2026-10-01 11:00+08"},
-        {"case_no": "EARLYBJ", "completed_at": "2026-11-05 17:00+08", "uploaded_at": "2026-11-05 18:00+08"},
-    ])
-    insert_rows(exchange, "case_suspension", [
-        {"case_no": "SUSPENDED", "suspension_seq": 1, "reason_type": "testing",
-         "started_at": "2026-11-17 10:00+08", "ended_at": "2026-11-19 10:00+08", "uploaded_at": "2026-11-19 11:00+08"},
-        {"case_no": "SUSPENDED", "suspension_seq": 2, "reason_type": "hearing",
-         "started_at": "2026-11-18 10:00+08", "ended_at": None, "uploaded_at": "2026-11-18 11:00+08"},
-    ])
-    insert_rows(exchange, "case_extension", [
-        {"case_no": "EXTENDED", "extension_seq": 1, "extra_wd": 5, "reason": "专家评审",
-         "approved_at": "2026-11-10 10:00+08", "uploaded_at": "2026-11-10 11:00+08"},
-    ])
+    insert_rows(
+        exchange,
+        "power_item",
+        [
+            power("P1", 1),
+            power("P3", 3),
+            power("P5", 5, legal=10),
+            power("R5", 5, risk=True),
+        ],
+    )
+    insert_rows(
+        exchange,
+        "case_accepted",
+        [
+            case("HOLIDAY", "P5", "2026-09-29 09:00+08"),  # crosses National Day and the Oct 10 make-up day
+            case("FRIDAY", "P1", "2026-11-13 18:30+08"),  # Friday evening, N = 1, still open
+            case("SUNDAY", "P3", "2026-09-27 10:00+08"),  # accepted on a weekend day
+            case("SUSPENDED", "P5", "2026-11-16 09:00+08"),  # overlapping and open suspensions
+            case("EXTENDED", "P5", "2026-11-02 09:00+08"),  # extension of the legal limit
+            case("APPROACH", "P5", "2026-11-16 10:00+08"),  # last WD of a 5-WD item
+            case("RISK", "R5", "2026-11-17 10:00+08"),  # risk point: warned 3 WD before
+            case("NORISK", "P5", "2026-11-17 10:00+08"),
+            case("LATEHOL", "P3", "2026-09-24 10:00+08"),  # completed on a holiday after its due date
+            case("EARLYBJ", "P1", "2026-11-04 07:30+08"),  # still 3 Nov in UTC
+        ],
+    )
+    insert_rows(
+        exchange,
+        "case_completed",
+        [
+            {"case_no": "HOLIDAY", "completed_at": "2026-10-10 11:00+08", "uploaded_at": "2026-10-10 12:00+08"},
+            {"case_no": "SUNDAY", "completed_at": "2026-09-30 16:00+08", "uploaded_at": "2026-09-30 17:00+08"},
+            {"case_no": "LATEHOL", "completed_at": "2026-10-01 10:00+08", "uploaded_at": "2026-10-01 11:00+08"},
+            {"case_no": "EARLYBJ", "completed_at": "2026-11-05 17:00+08", "uploaded_at": "2026-11-05 18:00+08"},
+        ],
+    )
+    insert_rows(
+        exchange,
+        "case_suspension",
+        [
+            {
+                "case_no": "SUSPENDED",
+                "suspension_seq": 1,
+                "reason_type": "testing",
+                "started_at": "2026-11-17 10:00+08",
+                "ended_at": "2026-11-19 10:00+08",
+                "uploaded_at": "2026-11-19 11:00+08",
+            },
+            {
+                "case_no": "SUSPENDED",
+                "suspension_seq": 2,
+                "reason_type": "hearing",
+                "started_at": "2026-11-18 10:00+08",
+                "ended_at": None,
+                "uploaded_at": "2026-11-18 11:00+08",
+            },
+        ],
+    )
+    insert_rows(
+        exchange,
+        "case_extension",
+        [
+            {
+                "case_no": "EXTENDED",
+                "extension_seq": 1,
+                "extra_wd": 5,
+                "reason": "专家评审",
+                "approved_at": "2026-11-10 10:00+08",
+                "uploaded_at": "2026-11-10 11:00+08",
+            },
+        ],
+    )
     sources = [Source("scjgj", "department", exchange, "SCJGJ")]
     run_id = pipeline.prepare_warehouse(warehouse, sources)
     assert pipeline.ingest_all(warehouse, sources, run_id)[0].error is None

@@ -22,8 +22,15 @@ def test_missing_source_list_is_one_line(tmp_path):
 def test_unreachable_warehouse_is_one_line(tmp_path):
     sources = tmp_path / "sources.yml"
     sources.write_text("sources: []\n")
-    result = esup_cli("run", "--sources", str(sources), "--as-of", "2026-11-20",
-                      env={"ESUP_WAREHOUSE_URL": "postgresql://postgres@127.0.0.1:1/none"}, check=False)
+    result = esup_cli(
+        "run",
+        "--sources",
+        str(sources),
+        "--as-of",
+        "2026-11-20",
+        env={"ESUP_WAREHOUSE_URL": "postgresql://postgres@127.0.0.1:1/none"},
+        check=False,
+    )
     assert result.returncode == 2
     assert "is unreachable" in result.stderr and "esup db start" in result.stderr
     assert "Traceback" not in result.stderr

@@ -13,8 +13,13 @@ from esup import settings
 from esup.commands.airflow import airflow_env, read_env_file
 
 ROOT = settings.PROJECT_ROOT
-AIRFLOW_SERVICES = ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer",
-                    "airflow-worker")
+AIRFLOW_SERVICES = (
+    "airflow-apiserver",
+    "airflow-scheduler",
+    "airflow-dag-processor",
+    "airflow-triggerer",
+    "airflow-worker",
+)
 
 
 @pytest.fixture(scope="module")

@@ -6,19 +6,27 @@ from esup.sources import Source, SourceListError, load_sources, parse_sources
 
 
 def entry(**overrides):
-    base = {"name": "scjgj", "kind": "department", "department_code": "SCJGJ",
-            "url": "postgresql://u:p@db:5432/exchange_scjgj"}
+    base = {
+        "name": "scjgj",
+        "kind": "department",
+        "department_code": "SCJGJ",
+        "url": "postgresql://u:p@db:5432/exchange_scjgj",
+    }
     base.update(overrides)
     return {k: v for k, v in base.items() if v is not None}
 
 
 def test_valid_list_of_every_kind():
-    sources = parse_sources({"sources": [
-        entry(county_code=320900),
-        entry(name="legal", kind="legal_office", department_code=None),
-        entry(name="portal", kind="portal", department_code=None),
-        entry(name="office", kind="supervision", department_code=None),
-    ]})
+    sources = parse_sources(
+        {
+            "sources": [
+                entry(county_code=320900),
+                entry(name="legal", kind="legal_office", department_code=None),
+                entry(name="portal", kind="portal", department_code=None),
+                entry(name="office", kind="supervision", department_code=None),
+            ]
+        }
+    )
     assert [s.kind for s in sources] == ["department", "legal_office", "portal", "supervision"]
     assert sources[0].county_code == "320900"
     assert sources[1].department_code is None
