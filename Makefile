@@ -56,10 +56,12 @@ stop:
 # Starts its own PostgreSQL (port 55433) unless ESUP_TEST_PG_URL names one.
 test: $(STAMPS)/venv $(STAMPS)/superset $(STAMPS)/browser
 	$(VENV)/bin/ruff check esup dags tests expectations dashboards
+	$(VENV)/bin/ruff format --check esup dags tests expectations dashboards
 	$(VENV)/bin/pytest
 
 lint: $(STAMPS)/venv
 	$(VENV)/bin/ruff check esup dags tests expectations dashboards
+	$(VENV)/bin/ruff format --check esup dags tests expectations dashboards
 
 clean: stop
 	rm -rf .esup dbt/target dbt/logs

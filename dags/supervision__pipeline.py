@@ -15,13 +15,19 @@ A new department is a new entry in the source list, not code.
 
 from __future__ import annotations
 
+import os
+from datetime import timedelta
+
 import pendulum
 from airflow.sdk import dag, task
 
-# retry_delay comes from [core] default_task_retry_delay (config/platform.env), so tests can shorten it.
+# A source that is down is retried twice, 2 minutes apart. The delay is explicit because Airflow
+# 3.3's scheduler ignores [core] default_task_retry_delay (its serialized default is 300 s);
+# ESUP_RETRY_DELAY_SECONDS lets the tests shorten it.
 DEFAULT_ARGS = {
     "owner": "supervision-data",
     "retries": 2,
+    "retry_delay": timedelta(seconds=int(os.environ.get("ESUP_RETRY_DELAY_SECONDS", "120"))),
 }
 
 

@@ -17,7 +17,8 @@ reconcile: source rows = loaded + quarantined.
 
 Deterministic: the same seed and flags give the same rows, exchange_ids included (each source draws
 from its own random streams, seeded from the seed and the source name). Rows are streamed with COPY
-in uploaded_at order with bounded memory: 100,000 cases take about 12 s, 1,000,000 about 2 minutes.
+in uploaded_at order with bounded memory: 100,000 cases take about 15 s, 1,000,000 about 2 minutes
+(one process, ~110 MB).
 
 Times are handled internally as integer seconds since 1970-01-01 00:00 Asia/Shanghai ("local
 seconds"; Shanghai has had no DST since 1991) and written as ``YYYY-MM-DD HH:MM:SS+08``.
@@ -106,38 +107,38 @@ CASE_INJECTIONS = (
 # Error kinds of the summary and what each counts (rows, unless said otherwise).
 ERROR_KINDS = {
     "late_upload": "case rows uploaded more than 24 h after their event "
-                   "(event = accepted_at, coalesce(finished_at, started_at), coalesce(ended_at, started_at), "
-                   "approved_at, completed_at; events before the start date not counted)",
+    "(event = accepted_at, coalesce(finished_at, started_at), coalesce(ended_at, started_at), "
+    "approved_at, completed_at; events before the start date not counted)",
     "out_of_order": "case rows whose event time is earlier than the latest event time of a row with a "
-                    "smaller exchange_id in the same table",
+    "smaller exchange_id in the same table",
     "duplicate": "exact copies of an earlier row (same content, uploaded_at included, new exchange_id)",
     "placeholder_reason": "case_node rows with opinion disagree/return and a reason that is null, blank, "
-                          "不同意, 无 or 同上",
+    "不同意, 无 or 同上",
     "backdated_completion": "case_completed rows whose completed_at is earlier than that of a row of the "
-                            "same case uploaded before it",
+    "same case uploaded before it",
     "unconfirmed_power": "case_accepted rows whose power_code is in the catalogue but had no confirmed "
-                         "version in force (confirmed_at <= accepted_at, effective_from <= accepted date "
-                         "< effective_to) when accepted",
+    "version in force (confirmed_at <= accepted_at, effective_from <= accepted date "
+    "< effective_to) when accepted",
     "unknown_code": "case_accepted rows whose power_code is not in the catalogue; complaint rows whose "
-                    "target_department_code is not a unit of units.csv",
+    "target_department_code is not a unit of units.csv",
     "impossible_timestamp": "case_completed rows completed before acceptance or before 2000; case_node rows "
-                            "finished before 2000",
+    "finished before 2000",
     "missing_nodes": "case_completed rows (one per case) of cases with fewer distinct nodes than the "
-                     "version-1 flow of their power (handled offline, Q9)",
+    "version-1 flow of their power (handled offline, Q9)",
     "fee_above_standard": "case_completed rows whose fee_charged is above every standard_fee of the power",
     "handler_without_post": "case_node rows whose handler_account holds the node's post in no version",
     "flow_exceeds_promise": "power_item rows (first upload of a power version) whose flow limits sum to "
-                            "more than the promised limit (Q3)",
+    "more than the promised limit (Q3)",
     "incomplete_power": "power_item rows with a null or blank name, handling_division, location, phone, "
-                        "service_guide, legal_basis or required_materials (Q2)",
+    "service_guide, legal_basis or required_materials (Q2)",
     "unapproved_account": "account rows without approved_by or approved_at (Q7)",
     "empty_string": "rows with an empty string ('') in a text column",
     "stray_whitespace": "rows with a text value that starts or ends with a space or a full-width space",
     "reject_without_reason": "complaint_action rows with action reject and a null or blank reason",
     "return_without_reason": "supervision_task_action rows with action return and a null or blank reason "
-                             "or no new_deadline_date",
+    "or no new_deadline_date",
     "unparsable": "rows of an all-text source with a value that cannot be cast to the contract type, or a "
-                  "null or blank business key column",
+    "null or blank business key column",
 }
 
 EVENT_COLUMNS = {
@@ -148,30 +149,81 @@ EVENT_COLUMNS = {
     "case_completed": ("completed_at",),
 }
 DUPLICATE_TABLES = frozenset(
-    {"case_accepted", "case_node", "case_suspension", "case_completed", "complaint", "complaint_action",
-     "supervision_task_action"}
+    {
+        "case_accepted",
+        "case_node",
+        "case_suspension",
+        "case_completed",
+        "complaint",
+        "complaint_action",
+        "supervision_task_action",
+    }
 )
 PLACEHOLDER_REASONS = ("", None, "不同意", "无", "同上")
 REQUIRED_POWER_FIELDS = (
-    "name", "handling_division", "location", "phone", "service_guide", "legal_basis", "required_materials",
+    "name",
+    "handling_division",
+    "location",
+    "phone",
+    "service_guide",
+    "legal_basis",
+    "required_materials",
 )
 
 CATEGORIES = ("XK", "CF", "FXK", "ZS", "QZ", "QR", "JF", "JL", "ZY", "CJ", "QT")
 CATEGORY_NAMES = {
-    "XK": "行政许可", "CF": "行政处罚", "FXK": "非行政许可审批", "ZS": "行政征收", "QZ": "行政强制",
-    "QR": "行政确认", "JF": "行政给付", "JL": "行政奖励", "ZY": "行政征用", "CJ": "行政裁决", "QT": "其他",
+    "XK": "行政许可",
+    "CF": "行政处罚",
+    "FXK": "非行政许可审批",
+    "ZS": "行政征收",
+    "QZ": "行政强制",
+    "QR": "行政确认",
+    "JF": "行政给付",
+    "JL": "行政奖励",
+    "ZY": "行政征用",
+    "CJ": "行政裁决",
+    "QT": "其他",
 }
 # Relative case volume of a category, and how many of its powers a unit lists.
-CATEGORY_WEIGHT = {"XK": 30, "CF": 12, "FXK": 6, "ZS": 4, "QZ": 3, "QR": 30, "JF": 5, "JL": 2, "ZY": 1,
-                   "CJ": 1.5, "QT": 8}
-COMPANY_SHARE = {"XK": 0.65, "CF": 0.55, "FXK": 0.6, "ZS": 0.7, "QZ": 0.5, "QR": 0.35, "JF": 0.05,
-                 "JL": 0.3, "ZY": 0.6, "CJ": 0.4, "QT": 0.4}
+CATEGORY_WEIGHT = {
+    "XK": 30,
+    "CF": 12,
+    "FXK": 6,
+    "ZS": 4,
+    "QZ": 3,
+    "QR": 30,
+    "JF": 5,
+    "JL": 2,
+    "ZY": 1,
+    "CJ": 1.5,
+    "QT": 8,
+}
+COMPANY_SHARE = {
+    "XK": 0.65,
+    "CF": 0.55,
+    "FXK": 0.6,
+    "ZS": 0.7,
+    "QZ": 0.5,
+    "QR": 0.35,
+    "JF": 0.05,
+    "JL": 0.3,
+    "ZY": 0.6,
+    "CJ": 0.4,
+    "QT": 0.4,
+}
 RISK_SHARE = {"CF": 0.4, "QZ": 0.4, "XK": 0.2, "ZS": 0.2}
 # (legal limit choices; None = no statutory limit), (promised range)
 LIMITS = {
-    "XK": ((20,), (1, 15)), "CF": ((60, None), (15, 20)), "FXK": ((20, None), (3, 15)),
-    "ZS": ((10, None), (1, 5)), "QZ": ((20,), (5, 15)), "QR": ((30,), (1, 10)), "JF": ((20, None), (5, 15)),
-    "JL": ((None,), (10, 20)), "ZY": ((None,), (1, 5)), "CJ": ((60, None), (15, 20)),
+    "XK": ((20,), (1, 15)),
+    "CF": ((60, None), (15, 20)),
+    "FXK": ((20, None), (3, 15)),
+    "ZS": ((10, None), (1, 5)),
+    "QZ": ((20,), (5, 15)),
+    "QR": ((30,), (1, 10)),
+    "JF": ((20, None), (5, 15)),
+    "JL": ((None,), (10, 20)),
+    "ZY": ((None,), (1, 5)),
+    "CJ": ((60, None), (15, 20)),
     "QT": ((None,), (3, 15)),
 }
 # Result mix of a category: (result, weight).
@@ -183,8 +235,11 @@ RESULTS = {
 }
 DEFAULT_RESULTS = (("approved", 90), ("rejected", 7), ("withdrawn", 3))
 SUSPENSION_TYPES = (  # reason_type, weight, WD range ("other" is mostly waiting for the applicant)
-    ("hearing", 12, (10, 30)), ("expert_review", 25, (5, 30)), ("testing", 30, (3, 20)),
-    ("quarantine", 8, (5, 20)), ("other", 25, (5, 60)),
+    ("hearing", 12, (10, 30)),
+    ("expert_review", 25, (5, 30)),
+    ("testing", 30, (3, 20)),
+    ("quarantine", 8, (5, 20)),
+    ("other", 25, (5, 60)),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -203,8 +258,12 @@ class Domain:
 
 
 def _domain(bureau: str, divisions: str, laws: str, **powers: str) -> Domain:
-    return Domain(bureau, tuple(divisions.split()), tuple(laws.split()),
-                  {cat: tuple(names.split()) for cat, names in powers.items()})
+    return Domain(
+        bureau,
+        tuple(divisions.split()),
+        tuple(laws.split()),
+        {cat: tuple(names.split()) for cat, names in powers.items()},
+    )
 
 
 DOMAINS: dict[str, Domain] = {
@@ -215,11 +274,11 @@ DOMAINS: dict[str, Domain] = {
         "《中华人民共和国食品安全法》 《中华人民共和国特种设备安全法》 《中华人民共和国产品质量法》 "
         "《中华人民共和国反不正当竞争法》 《中华人民共和国市场主体登记管理条例》 《中华人民共和国药品管理法》",
         XK="食品经营许可证核发 食品生产许可证核发 特种设备安装改造维修许可 药品零售企业经营许可 工业产品生产许可证核发 "
-           "计量标准器具核准 移动式压力容器充装许可 医疗器械经营许可",
+        "计量标准器具核准 移动式压力容器充装许可 医疗器械经营许可",
         CF="对经营超过保质期食品的行政处罚 对未取得食品经营许可从事食品经营活动的行政处罚 "
-           "对作虚假或者引人误解的商业宣传的行政处罚 对使用未经定期检验特种设备的行政处罚 "
-           "对生产销售不合格产品的行政处罚 对未按规定公示年度报告的行政处罚 对哄抬价格行为的行政处罚 "
-           "对侵犯注册商标专用权行为的行政处罚",
+        "对作虚假或者引人误解的商业宣传的行政处罚 对使用未经定期检验特种设备的行政处罚 "
+        "对生产销售不合格产品的行政处罚 对未按规定公示年度报告的行政处罚 对哄抬价格行为的行政处罚 "
+        "对侵犯注册商标专用权行为的行政处罚",
         FXK="药品广告审查 食品小作坊登记证核发 特殊医学用途配方食品广告审查",
         ZS="特种设备检验检测费征收 计量器具强制检定费征收",
         QZ="查封扣押不符合食品安全标准的食品 查封违法从事生产经营活动的场所 扣押不符合安全技术规范要求的特种设备",
@@ -236,10 +295,10 @@ DOMAINS: dict[str, Domain] = {
         "《中华人民共和国建筑法》 《建设工程质量管理条例》 《中华人民共和国城市房地产管理法》 《城镇燃气管理条例》 "
         "《物业管理条例》 《建设工程消防设计审查验收管理暂行规定》",
         XK="建筑工程施工许可证核发 商品房预售许可 建筑业企业资质核准 燃气经营许可证核发 城市建筑垃圾处置核准 "
-           "建设工程消防设计审查 燃气设施改动审批",
+        "建设工程消防设计审查 燃气设施改动审批",
         CF="对未取得施工许可证擅自施工的行政处罚 对施工单位违反工程质量管理规定的行政处罚 "
-           "对房地产开发企业违规销售商品房的行政处罚 对燃气经营企业违法行为的行政处罚 "
-           "对物业服务企业违反物业管理规定的行政处罚 对违法分包转包行为的行政处罚",
+        "对房地产开发企业违规销售商品房的行政处罚 对燃气经营企业违法行为的行政处罚 "
+        "对物业服务企业违反物业管理规定的行政处罚 对违法分包转包行为的行政处罚",
         FXK="超限高层建筑工程抗震设防审批 城市新建民用建筑配建防空地下室审核 建设工程项目招标方式核准",
         ZS="城市基础设施配套费征收 城镇垃圾处理费征收 防空地下室易地建设费征收",
         QZ="查封违法建设施工现场 扣押违法施工机械设备 强制拆除违法建设工程",
@@ -256,9 +315,9 @@ DOMAINS: dict[str, Domain] = {
         "《中华人民共和国土地管理法》 《中华人民共和国城乡规划法》 《中华人民共和国矿产资源法》 《不动产登记暂行条例》 "
         "《中华人民共和国测绘法》",
         XK="建设用地规划许可证核发 建设工程规划许可证核发 乡村建设规划许可证核发 采矿许可证核发 临时用地审批 "
-           "国有建设用地使用权划拨审批",
+        "国有建设用地使用权划拨审批",
         CF="对未经批准非法占用土地的行政处罚 对未取得建设工程规划许可证进行建设的行政处罚 对无证采矿的行政处罚 "
-           "对违法测绘行为的行政处罚 对破坏耕地行为的行政处罚",
+        "对违法测绘行为的行政处罚 对破坏耕地行为的行政处罚",
         FXK="建设项目用地预审与选址意见书核发 开发未确定使用权的国有荒山荒地审批",
         ZS="土地复垦费征收 耕地开垦费征收 土地闲置费征收",
         QZ="查封扣押与非法采矿有关的工具设备 查封违法占地施工场所",
@@ -276,9 +335,9 @@ DOMAINS: dict[str, Domain] = {
         "《中华人民共和国环境保护法》 《中华人民共和国环境影响评价法》 《中华人民共和国大气污染防治法》 "
         "《中华人民共和国水污染防治法》 《中华人民共和国固体废物污染环境防治法》 《排污许可管理条例》",
         XK="建设项目环境影响报告书审批 建设项目环境影响报告表审批 排污许可证核发 危险废物经营许可证核发 "
-           "辐射安全许可证核发",
+        "辐射安全许可证核发",
         CF="对超标排放大气污染物的行政处罚 对建设项目未批先建的行政处罚 对违法处置危险废物的行政处罚 "
-           "对无证排污的行政处罚 对篡改伪造监测数据的行政处罚",
+        "对无证排污的行政处罚 对篡改伪造监测数据的行政处罚",
         FXK="入河排污口设置审核 危险废物跨省转移审批",
         ZS="生态环境损害赔偿资金收缴",
         QZ="查封扣押造成污染物排放的设施设备 查封违法排污场所",
@@ -296,7 +355,7 @@ DOMAINS: dict[str, Domain] = {
         "《巡游出租汽车经营服务管理规定》 《超限运输车辆行驶公路管理规定》",
         XK="道路旅客运输经营许可 道路货物运输经营许可 出租汽车经营许可 公路超限运输许可 涉路施工许可 港口经营许可",
         CF="对未取得道路运输经营许可擅自从事道路运输的行政处罚 对车辆违法超限运输的行政处罚 "
-           "对出租汽车驾驶员违规经营的行政处罚 对水路运输违法行为的行政处罚 对擅自占用挖掘公路的行政处罚",
+        "对出租汽车驾驶员违规经营的行政处罚 对水路运输违法行为的行政处罚 对擅自占用挖掘公路的行政处罚",
         FXK="公路建设项目施工许可 更新采伐护路林审批",
         ZS="公路路产损失赔偿费收缴 车辆通行费征收",
         QZ="暂扣非法营运车辆 扣留违法超限运输车辆",
@@ -314,7 +373,7 @@ DOMAINS: dict[str, Domain] = {
         "《公共场所卫生管理条例》 《中华人民共和国传染病防治法》 《中华人民共和国母婴保健法》",
         XK="医疗机构执业许可 医师执业注册 护士执业注册 公共场所卫生许可 放射诊疗许可 母婴保健技术服务执业许可",
         CF="对非法行医的行政处罚 对医疗机构违规执业的行政处罚 对公共场所卫生违法行为的行政处罚 "
-           "对供水单位违反卫生规定的行政处罚 对医疗废物处置违法行为的行政处罚",
+        "对供水单位违反卫生规定的行政处罚 对医疗废物处置违法行为的行政处罚",
         FXK="医疗广告审查 乙类大型医用设备配置审核",
         ZS="预防接种异常反应鉴定费收缴",
         QZ="对甲类传染病病人强制隔离治疗 封存被污染的公共饮用水源 查封非法行医场所",
@@ -331,9 +390,9 @@ DOMAINS: dict[str, Domain] = {
         "《中华人民共和国治安管理处罚法》 《中华人民共和国道路交通安全法》 《中华人民共和国出境入境管理法》 "
         "《中华人民共和国居民身份证法》 《民用爆炸物品安全管理条例》",
         XK="户口迁移审批 爆破作业单位许可 剧毒化学品购买许可 大型群众性活动安全许可 旅馆业特种行业许可证核发 "
-           "公章刻制业特种行业许可 内地居民往来港澳通行证签发",
+        "公章刻制业特种行业许可 内地居民往来港澳通行证签发",
         CF="对违反治安管理行为的行政处罚 对道路交通安全违法行为的行政处罚 对违反出境入境管理规定的行政处罚 "
-           "对违反网络安全管理规定的行政处罚 对违规经营旅馆业的行政处罚",
+        "对违反网络安全管理规定的行政处罚 对违规经营旅馆业的行政处罚",
         FXK="机动车临时通行牌证核发 校车驾驶资格审核",
         ZS="居民身份证工本费征收 机动车号牌工本费征收",
         QZ="强制传唤 扣留机动车 强制隔离戒毒 扣押涉案物品",
@@ -350,7 +409,7 @@ DOMAINS: dict[str, Domain] = {
         "《中华人民共和国行政许可法》 《企业投资项目核准和备案管理条例》 《中华人民共和国民办教育促进法》 "
         "《人力资源市场暂行条例》 《旅行社条例》 《中华人民共和国水法》",
         XK="企业投资项目核准 民办学校设立审批 人力资源服务许可 劳务派遣经营许可 旅行社设立许可 娱乐场所经营许可 "
-           "出版物零售业务许可 取水许可 农作物种子生产经营许可",
+        "出版物零售业务许可 取水许可 农作物种子生产经营许可",
         CF="对以欺骗贿赂等不正当手段取得行政许可的行政处罚 对涂改倒卖出租出借行政许可证件的行政处罚",
         FXK="政府投资项目可行性研究报告审批 政府投资项目初步设计审批",
         ZS="水资源费征收",
@@ -365,19 +424,45 @@ DOMAINS: dict[str, Domain] = {
 }
 # The city department whose field a unit code covers; counties cover every field.
 DEPARTMENT_DOMAINS = {
-    "SCJGJ": "market", "ZJJ": "housing", "ZRZYGHJ": "land", "STHJJ": "environment", "JTYSJ": "transport",
-    "WJW": "health", "GAJ": "police", "XZSPJ": "approval",
+    "SCJGJ": "market",
+    "ZJJ": "housing",
+    "ZRZYGHJ": "land",
+    "STHJJ": "environment",
+    "JTYSJ": "transport",
+    "WJW": "health",
+    "GAJ": "police",
+    "XZSPJ": "approval",
 }
 # Share of all cases a unit handles (units not named here get the average of the rest).
 UNIT_CASE_WEIGHT = {
-    "XZSPJ": 14, "SCJGJ": 10, "GAJ": 9, "ZRZYGHJ": 6, "ZJJ": 5, "WJW": 4, "JTYSJ": 4, "STHJJ": 3,
-    "DTS": 6, "YDQ": 5.5, "THQ": 5.5, "JHX": 5, "SYX": 5, "FNX": 5, "BHX": 4.5, "DFQ": 5, "XSX": 4,
+    "XZSPJ": 14,
+    "SCJGJ": 10,
+    "GAJ": 9,
+    "ZRZYGHJ": 6,
+    "ZJJ": 5,
+    "WJW": 4,
+    "JTYSJ": 4,
+    "STHJJ": 3,
+    "DTS": 6,
+    "YDQ": 5.5,
+    "THQ": 5.5,
+    "JHX": 5,
+    "SYX": 5,
+    "FNX": 5,
+    "BHX": 4.5,
+    "DFQ": 5,
+    "XSX": 4,
 }
 COASTAL_UNITS = ("XSX", "BHX", "SYX", "DFQ", "DTS")
 # Fixed fees of well-known items (yuan); other fee-charging items get a plausible amount.
 KNOWN_FEES = {
-    "不动产首次登记": 80, "不动产转移登记": 80, "不动产抵押登记": 80, "居民身份证工本费征收": 20,
-    "机动车号牌工本费征收": 100, "内地居民往来港澳通行证签发": 60, "机动车注册登记": 10,
+    "不动产首次登记": 80,
+    "不动产转移登记": 80,
+    "不动产抵押登记": 80,
+    "居民身份证工本费征收": 20,
+    "机动车号牌工本费征收": 100,
+    "内地居民往来港澳通行证签发": 60,
+    "机动车注册登记": 10,
 }
 
 # Internal flow templates by category: (node name, role). Roles map to posts.
@@ -396,14 +481,16 @@ DEFAULT_FLOW = (("受理", "SL"), ("审查", "SC"), ("审核", "SH"), ("审批",
 # Which template nodes a flow of n nodes keeps.
 FLOW_SUBSETS = {2: (0, 3), 3: (0, 1, 3), 4: (0, 1, 2, 3), 5: (0, 1, 2, 3, 4)}
 ROLE_DOCUMENTS = {
-    "SL": "受理通知书；申请材料接收凭证", "SC": "审查意见表；现场核查记录", "SH": "审核意见表",
-    "SP": "审批表；决定文书", "BJ": "证照或批准文书；送达回证", "ZF": "立案审批表；调查询问笔录；现场检查笔录",
+    "SL": "受理通知书；申请材料接收凭证",
+    "SC": "审查意见表；现场核查记录",
+    "SH": "审核意见表",
+    "SP": "审批表；决定文书",
+    "BJ": "证照或批准文书；送达回证",
+    "ZF": "立案审批表；调查询问笔录；现场检查笔录",
     "FZ": "法制审核意见书",
 }
 # Relative share of a flow's time limit each role gets.
 ROLE_WORK = {"SL": 1, "SC": 3, "SH": 2, "SP": 1.5, "BJ": 1, "ZF": 3, "FZ": 1.5}
-ROLE_POST_NAMES = {"SL": "窗口受理岗", "SC": "审查岗", "SH": "审核岗", "SP": "领导审批岗", "BJ": "办结送达岗",
-                   "ZF": "执法岗", "FZ": "法制审核岗"}
 AGREE_TEXTS = {
     "SL": ("申请材料齐全，符合法定形式，予以受理", "材料齐全，同意受理", "经核对原件，予以受理"),
     "SC": ("经审查，申请材料真实有效，符合条件，建议准予", "经审查符合规定，拟同意", "现场核查情况与申请材料一致"),
@@ -628,9 +715,7 @@ class TableSpec:
         self.text_columns = tuple(c for c in table.columns if types[c] == "text")
         self.types = [types[c] for c in table.columns]
         self.event_columns = EVENT_COLUMNS.get(table.name)
-        self.copy_sql = (
-            f"copy {SCHEMA}.{table.name} ({', '.join(table.all_columns)}) from stdin"
-        )
+        self.copy_sql = f"copy {SCHEMA}.{table.name} ({', '.join(table.all_columns)}) from stdin"
 
 
 def _placeholder_reason(row: dict) -> bool:
@@ -646,8 +731,10 @@ VALUE_CHECKS: dict[str, tuple[tuple[str, Callable[[dict], bool]], ...]] = {
     "account": (("unapproved_account", lambda r: blank(r["approved_by"]) or r["approved_at"] is None),),
     "complaint_action": (("reject_without_reason", lambda r: r["action"] == "reject" and blank(r["reason"])),),
     "supervision_task_action": (
-        ("return_without_reason",
-         lambda r: r["action"] == "return" and (blank(r["reason"]) or r["new_deadline_date"] is None)),
+        (
+            "return_without_reason",
+            lambda r: r["action"] == "return" and (blank(r["reason"]) or r["new_deadline_date"] is None),
+        ),
     ),
 }
 
@@ -661,8 +748,17 @@ class ExchangeWriter:
     have not reached the exchange yet). Error kinds are counted on the rows actually written.
     """
 
-    def __init__(self, conn: psycopg.Connection | None, source_name: str, kind: str, *, all_text: bool,
-                 start_ts: int, end_ts: int, seed: int):
+    def __init__(
+        self,
+        conn: psycopg.Connection | None,
+        source_name: str,
+        kind: str,
+        *,
+        all_text: bool,
+        start_ts: int,
+        end_ts: int,
+        seed: int,
+    ):
         self.conn = conn
         self.source = source_name
         self.all_text = all_text
@@ -800,8 +896,7 @@ class ExchangeWriter:
                 choices.append((i, rng.choice(("是", "否"))))
             elif typ == "text[]":
                 choices.append((i, str(values[i] or "").strip("{}")))
-        key_positions = [spec.columns.index(k) for k in spec.key]
-        choices.append((key_positions[0], rng.choice((None, "", "  "))))
+        choices.append((spec.columns.index(spec.key[0]), rng.choice((None, "", "  "))))
         choices.append((-1, BAD_TIMESTAMP))  # uploaded_at itself
         position, bad = rng.choice(choices)
         if position == -1:
@@ -822,8 +917,16 @@ class ExchangeWriter:
 class Uplink:
     """A source system's sync job: batches every ``interval`` minutes, stragglers, outages."""
 
-    def __init__(self, rng: random.Random, start_ts: int, end_ts: int, *, interval_min: int,
-                 phase_s: int, outage_rate: float = 0.6):
+    def __init__(
+        self,
+        rng: random.Random,
+        start_ts: int,
+        end_ts: int,
+        *,
+        interval_min: int,
+        phase_s: int,
+        outage_rate: float = 0.6,
+    ):
         self.rng = rng
         self.interval = interval_min * 60
         self.phase = phase_s % self.interval
@@ -878,8 +981,13 @@ def load_units(path: Path | None = None) -> list[Unit]:
     path = path or settings.PROJECT_ROOT / "dbt/seeds/units.csv"
     with open(path, encoding="utf-8", newline="") as handle:
         return [
-            Unit(r["department_code"].strip(), r["name_zh"].strip(), r["unit_type"].strip(),
-                 r["county_code"].strip(), r["county_name_zh"].strip())
+            Unit(
+                r["department_code"].strip(),
+                r["name_zh"].strip(),
+                r["unit_type"].strip(),
+                r["county_code"].strip(),
+                r["county_name_zh"].strip(),
+            )
             for r in csv.DictReader(handle)
         ]
 
@@ -923,8 +1031,7 @@ class Power:
 
     def in_force(self, day: int) -> PowerVersion | None:
         for v in self.versions:
-            if (v.status == "confirmed" and v.effective_from <= day
-                    and (v.effective_to is None or day < v.effective_to)):
+            if v.status == "confirmed" and v.effective_from <= day and (v.effective_to is None or day < v.effective_to):
                 return v
         return None
 
@@ -967,12 +1074,30 @@ class CatalogueChange:
 
 
 # Character pairs too common in division and power names to tell them apart.
-COMMON_PAIRS = frozenset({"管理", "监督", "行政", "处罚", "许可", "审批", "生态", "环境",
-                          "中华", "华人", "人民", "民共", "共和", "和国", "条例", "规定"})
+COMMON_PAIRS = frozenset(
+    {
+        "管理",
+        "监督",
+        "行政",
+        "处罚",
+        "许可",
+        "审批",
+        "生态",
+        "环境",
+        "中华",
+        "华人",
+        "人民",
+        "民共",
+        "共和",
+        "和国",
+        "条例",
+        "规定",
+    }
+)
 
 
 def _pairs(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)} - COMMON_PAIRS
+    return {text[i : i + 2] for i in range(len(text) - 1)} - COMMON_PAIRS
 
 
 def _short_county(name: str) -> str:
@@ -982,8 +1107,19 @@ def _short_county(name: str) -> str:
 class DepartmentSimulator:
     """Generates the exchange rows of one department (or county) unit."""
 
-    def __init__(self, unit: Unit, writer: ExchangeWriter, cal: Calendar, pools: Pools, *, seed: int,
-                 start: date, end: date, cases: int, forced: list[str] = ()):
+    def __init__(
+        self,
+        unit: Unit,
+        writer: ExchangeWriter,
+        cal: Calendar,
+        pools: Pools,
+        *,
+        seed: int,
+        start: date,
+        end: date,
+        cases: int,
+        forced: list[str] = (),
+    ):
         self.unit = unit
         self.code = unit.code
         self.writer = writer
@@ -1003,8 +1139,13 @@ class DepartmentSimulator:
         legacy = unit.code in LEGACY_ALL_TEXT_UNITS
         interval = 1440 if legacy else rng.choice((5, 10, 15, 30, 60, 120, 240))
         phase = 5400 if legacy else rng.randrange(interval * 60)
-        self.uplink = Uplink(random.Random(f"uplink:{seed}:{unit.code}"), self.start_ts, self.end_ts,
-                             interval_min=interval, phase_s=phase)
+        self.uplink = Uplink(
+            random.Random(f"uplink:{seed}:{unit.code}"),
+            self.start_ts,
+            self.end_ts,
+            interval_min=interval,
+            phase_s=phase,
+        )
         # Go-live of the exchange: the initial catalogue and accounts arrive in one bulk sync.
         self.golive_ts = (self.start_day - 10) * DAY + 20 * HOUR + rng.randrange(HOUR)
         self.powers: list[Power] = []
@@ -1048,8 +1189,9 @@ class DepartmentSimulator:
         else:
             self.divisions = list(DOMAINS[domains[0]].divisions)
         self._build_posts()
-        self.window_division = (f"{self.unit.county_name}政务服务中心窗口" if self.is_county
-                                else f"市政务服务中心{self.unit.name[1:]}窗口")
+        self.window_division = (
+            f"{self.unit.county_name}政务服务中心窗口" if self.is_county else f"市政务服务中心{self.unit.name[1:]}窗口"
+        )
         self.phones = {div: f"0515-{rng.randrange(60_000_000, 89_999_999)}" for div in self.divisions}
         sequence = Counter()
         for category in CATEGORIES:
@@ -1068,8 +1210,17 @@ class DepartmentSimulator:
         self._catalogue_changes(sequence)
         self._emit_catalogue()
 
-    def _new_power(self, category: str, name: str, domain: str, seq: int, *, confirmed_ts: int | None = None,
-                   effective_from: int | None = None, status: str = "confirmed") -> Power:
+    def _new_power(
+        self,
+        category: str,
+        name: str,
+        domain: str,
+        seq: int,
+        *,
+        confirmed_ts: int | None = None,
+        effective_from: int | None = None,
+        status: str = "confirmed",
+    ) -> Power:
         rng = self.rng
         legal_choices, (lo, hi) = LIMITS[category]
         promised = rng.randint(lo, hi)
@@ -1090,12 +1241,18 @@ class DepartmentSimulator:
         division = self._division_of(domain, name)
         risk = rng.random() < RISK_SHARE.get(category, 0.05)
         power = Power(
-            code=f"{self.code}-{category}-{seq:04d}", category=category, name=name, division=division,
-            domain=domain, is_risk_point=risk,
-            weight=CATEGORY_WEIGHT[category] * rng.paretovariate(1.6), versions=[],
+            code=f"{self.code}-{category}-{seq:04d}",
+            category=category,
+            name=name,
+            division=division,
+            domain=domain,
+            is_risk_point=risk,
+            weight=CATEGORY_WEIGHT[category] * rng.paretovariate(1.6),
+            versions=[],
         )
-        version = PowerVersion(1, status, confirmed_ts if status == "confirmed" else None, effective_from,
-                               None, promised, legal, fee, [])
+        version = PowerVersion(
+            1, status, confirmed_ts if status == "confirmed" else None, effective_from, None, promised, legal, fee, []
+        )
         version.flow = self._flow(power, promised)
         power.versions.append(version)
         return power
@@ -1123,8 +1280,9 @@ class DepartmentSimulator:
             return self.leader_post
         return self.division_posts[division][role]
 
-    def _flow(self, power: Power, promised: int, nodes: int | None = None,
-              over_promise: bool | None = None) -> list[FlowNode]:
+    def _flow(
+        self, power: Power, promised: int, nodes: int | None = None, over_promise: bool | None = None
+    ) -> list[FlowNode]:
         rng = self.rng
         template = FLOW_TEMPLATES.get(power.category, DEFAULT_FLOW)
         most = min(len(template), 2 * promised)
@@ -1144,8 +1302,11 @@ class DepartmentSimulator:
         for seq, ((name, role), limit) in enumerate(zip(picked, halves, strict=True), start=1):
             division = self.window_division if role in ("SL", "BJ") else power.division
             risk = power.is_risk_point and role in ("SP", "FZ", "SH")
-            flow.append(FlowNode(seq, name, role, self._post_for(role, power.division), division, limit,
-                                 ROLE_DOCUMENTS[role], risk))
+            flow.append(
+                FlowNode(
+                    seq, name, role, self._post_for(role, power.division), division, limit, ROLE_DOCUMENTS[role], risk
+                )
+            )
         return flow
 
     def _catalogue_changes(self, sequence: Counter) -> None:
@@ -1160,21 +1321,26 @@ class DepartmentSimulator:
         plan += ["pending_confirmed", "pending"] + ["rejected"] * (rng.random() < 0.5)
         for kind in plan:
             trigger = self.start_day - 20 + rng.randrange(max(1, window - 25))
-            declared_day = self.cal.wd_after(trigger, rng.randint(11, 16) if rng.random() < 0.15
-                                             else rng.randint(2, 10))
+            declared_day = self.cal.wd_after(
+                trigger, rng.randint(11, 16) if rng.random() < 0.15 else rng.randint(2, 10)
+            )
             declared = declared_day * DAY + office_clock(self.rng)
-            reviewed_day = self.cal.wd_after(declared_day, rng.randint(4, 6) if rng.random() < 0.1
-                                             else rng.randint(1, 3))
+            reviewed_day = self.cal.wd_after(
+                declared_day, rng.randint(4, 6) if rng.random() < 0.1 else rng.randint(1, 3)
+            )
             reviewed = reviewed_day * DAY + office_clock(rng)
-            adjusted_day = self.cal.wd_after(reviewed_day, rng.randint(3, 4) if rng.random() < 0.1
-                                             else rng.randint(0, 2))
+            adjusted_day = self.cal.wd_after(
+                reviewed_day, rng.randint(3, 4) if rng.random() < 0.1 else rng.randint(0, 2)
+            )
             adjusted = max(reviewed + 600, adjusted_day * DAY + office_clock(rng))
-            effective = self.cal.wd_after(adjusted // DAY, rng.randint(0, 1) if rng.random() < 0.1
-                                          else rng.randint(2, 15))
+            effective = self.cal.wd_after(
+                adjusted // DAY, rng.randint(0, 1) if rng.random() < 0.1 else rng.randint(2, 15)
+            )
             effective = max(effective, adjusted // DAY + 1)
             trigger_type = "law" if rng.random() < 0.7 else "reorganisation"
-            change = CatalogueChange(self.code, "", "modify", trigger_type, trigger, declared, reviewed,
-                                     "approved", adjusted, effective)
+            change = CatalogueChange(
+                self.code, "", "modify", trigger_type, trigger, declared, reviewed, "approved", adjusted, effective
+            )
             if kind in ("modify", "cancel", "rejected"):
                 power = next((p for p in existing if len(p.versions) == 1), None)
                 if power is None:
@@ -1197,15 +1363,16 @@ class DepartmentSimulator:
                 name = rng.choice(names) + ("（告知承诺制）" if category in ("XK", "QR") else "（新增）")
                 change.change_type = "add"
                 if kind == "add":
-                    power = self._new_power(category, name, domain, sequence[category], confirmed_ts=adjusted,
-                                            effective_from=effective)
+                    power = self._new_power(
+                        category, name, domain, sequence[category], confirmed_ts=adjusted, effective_from=effective
+                    )
                     power.versions[0].uploads.append((self.uplink.clean(adjusted), {}))
                 else:
-                    power = self._new_power(category, name, domain, sequence[category], status="pending",
-                                            effective_from=effective)
+                    power = self._new_power(
+                        category, name, domain, sequence[category], status="pending", effective_from=effective
+                    )
                     version = power.versions[0]
-                    version.uploads.append((self.uplink.clean(declared), {"status": "pending",
-                                                                          "confirmed_at": None}))
+                    version.uploads.append((self.uplink.clean(declared), {"status": "pending", "confirmed_at": None}))
                     if kind == "pending_confirmed":
                         version.status = "confirmed"
                         version.confirmed_ts = adjusted
@@ -1230,8 +1397,9 @@ class DepartmentSimulator:
         promised = old.promised
         if promised > 2 and rng.random() < 0.6:
             promised = max((nodes + 1) // 2, promised - rng.randint(1, promised // 2))
-        new = PowerVersion(old.version + 1, "confirmed", adjusted, effective, None, promised, old.legal,
-                           old.fee_cents, [])
+        new = PowerVersion(
+            old.version + 1, "confirmed", adjusted, effective, None, promised, old.legal, old.fee_cents, []
+        )
         new.flow = self._flow(power, promised, nodes=nodes)
         new.uploads.append((self.uplink.clean(adjusted) + 1, {}))
         power.versions.append(new)
@@ -1240,8 +1408,9 @@ class DepartmentSimulator:
         old = power.versions[-1]
         old.effective_to = effective
         old.uploads.append((self.uplink.clean(adjusted), {"effective_to": effective}))
-        gone = PowerVersion(old.version + 1, "cancelled", adjusted, effective, None, old.promised, old.legal,
-                            old.fee_cents, [])
+        gone = PowerVersion(
+            old.version + 1, "cancelled", adjusted, effective, None, old.promised, old.legal, old.fee_cents, []
+        )
         gone.uploads.append((self.uplink.clean(adjusted) + 1, {}))
         power.versions.append(gone)
         power.weight *= 0.3
@@ -1249,9 +1418,11 @@ class DepartmentSimulator:
     def _power_row(self, power: Power, version: PowerVersion) -> dict:
         rng = self.rng
         category = power.category
-        location = (f"{self.unit.county_name}政务服务中心{rng.randint(1, 4)}楼{rng.randint(1, 60)}号窗口"
-                    if self.is_county else
-                    f"市政务服务中心{rng.randint(1, 5)}楼{self.unit.name[1:]}窗口（{rng.randint(1, 90)}号）")
+        location = (
+            f"{self.unit.county_name}政务服务中心{rng.randint(1, 4)}楼{rng.randint(1, 60)}号窗口"
+            if self.is_county
+            else f"市政务服务中心{rng.randint(1, 5)}楼{self.unit.name[1:]}窗口（{rng.randint(1, 90)}号）"
+        )
         # The law that shares the most words with the power's name (食品… → 食品安全法).
         pairs = _pairs(power.name)
         law = max((len(pairs & _pairs(law)), rng.random(), law) for law in DOMAINS[power.domain].laws)[2]
@@ -1263,8 +1434,11 @@ class DepartmentSimulator:
         elif category == "QZ":
             basis += "；《中华人民共和国行政强制法》第九条"
         fee_text = f"{money(version.fee_cents)}元" if version.fee_cents else "不收费"
-        guide = (f"{power.name}办事指南：申请人可通过江苏政务服务网在线申请，或至{location}现场办理；"
-                 f"承诺时限{version.promised}个工作日；收费标准：{fee_text}。")
+        guide = (
+            f"{power.name}（{CATEGORY_NAMES[category]}）办事指南：申请人可通过江苏政务服务网在线申请，"
+            f"或至{location}现场办理；"
+            f"承诺时限{version.promised}个工作日；收费标准：{fee_text}。"
+        )
         materials = {
             "CF": "1.立案审批表；2.调查询问笔录；3.现场检查笔录；4.证据材料；5.陈述申辩材料",
             "QZ": "1.立案审批表；2.现场笔录；3.强制措施决定书；4.物品清单",
@@ -1274,18 +1448,31 @@ class DepartmentSimulator:
         discretion = None
         if category == "CF":
             base = rng.choice((1000, 2000, 5000, 10000))
-            discretion = (f"依据《盐城市{self.unit.name}行政处罚裁量基准》：情节轻微的，处{base}元以下罚款；"
-                          f"情节一般的，处{base}元以上{base * 5}元以下罚款；情节严重的，处{base * 5}元以上"
-                          f"{base * 10}元以下罚款")
+            discretion = (
+                f"依据《盐城市{self.unit.name}行政处罚裁量基准》：情节轻微的，处{base}元以下罚款；"
+                f"情节一般的，处{base}元以上{base * 5}元以下罚款；情节严重的，处{base * 5}元以上"
+                f"{base * 10}元以下罚款"
+            )
         return {
-            "power_code": power.code, "version": version.version, "department_code": self.code,
-            "category": category, "name": power.name, "handling_division": power.division,
-            "legal_limit_wd": version.legal, "promised_limit_wd": version.promised, "location": location,
+            "power_code": power.code,
+            "version": version.version,
+            "department_code": self.code,
+            "category": category,
+            "name": power.name,
+            "handling_division": power.division,
+            "legal_limit_wd": version.legal,
+            "promised_limit_wd": version.promised,
+            "location": location,
             "phone": self.phones.get(power.division) or f"0515-{rng.randrange(60000000, 89999999)}",
-            "service_guide": guide, "legal_basis": basis, "required_materials": materials,
-            "discretion_standard": discretion, "standard_fee": money(version.fee_cents),
-            "is_risk_point": power.is_risk_point, "status": version.status,
-            "confirmed_at": version.confirmed_ts, "effective_from": version.effective_from,
+            "service_guide": guide,
+            "legal_basis": basis,
+            "required_materials": materials,
+            "discretion_standard": discretion,
+            "standard_fee": money(version.fee_cents),
+            "is_risk_point": power.is_risk_point,
+            "status": version.status,
+            "confirmed_at": version.confirmed_ts,
+            "effective_from": version.effective_from,
             "effective_to": None,
         }
 
@@ -1303,12 +1490,21 @@ class DepartmentSimulator:
                     tag = "flow_exceeds_promise" if i == 0 and version.flow and over_promise else None
                     writer.push("power_item", row, uploaded, tag=tag)
                 for node in version.flow:
-                    writer.push("power_flow_node", {
-                        "power_code": power.code, "version": version.version, "node_seq": node.seq,
-                        "node_name": node.name, "post_code": node.post, "division": node.division,
-                        "limit_wd": limit_text(node.limit_halves), "documents": node.documents,
-                        "is_risk_point": node.is_risk_point,
-                    }, version.uploads[0][0])
+                    writer.push(
+                        "power_flow_node",
+                        {
+                            "power_code": power.code,
+                            "version": version.version,
+                            "node_seq": node.seq,
+                            "node_name": node.name,
+                            "post_code": node.post,
+                            "division": node.division,
+                            "limit_wd": limit_text(node.limit_halves),
+                            "documents": node.documents,
+                            "is_risk_point": node.is_risk_point,
+                        },
+                        version.uploads[0][0],
+                    )
 
     # -- accounts --------------------------------------------------------------------------
     def build_accounts(self) -> None:
@@ -1323,8 +1519,14 @@ class DepartmentSimulator:
                 person = rng.randrange(len(pools.names))
                 hired = latest_hire - rng.randrange(20 * DAY, 2000 * DAY)
                 hired = hired // DAY * DAY + office_clock(rng)
-                account = Account(f"{self.code.lower()}{number:03d}", pools.names[person], pools.phones[person],
-                                  [post], hired, rng.random() >= 0.02)
+                account = Account(
+                    f"{self.code.lower()}{number:03d}",
+                    pools.names[person],
+                    pools.phones[person],
+                    [post],
+                    hired,
+                    rng.random() >= 0.02,
+                )
                 self.accounts.append(account)
                 by_post.setdefault(post, []).append(account)
         # Division heads (审核岗) also review (审查岗) in half of the divisions.
@@ -1340,9 +1542,7 @@ class DepartmentSimulator:
             if rng.random() >= 0.06 or window < 10 * DAY:
                 continue
             account.change_ts = self.start_ts + rng.randrange(window - DAY)
-            enabled_elsewhere = all(
-                sum(1 for a in by_post[p] if a.change != "disable") >= 3 for p in account.posts
-            )
+            enabled_elsewhere = all(sum(1 for a in by_post[p] if a.change != "disable") >= 3 for p in account.posts)
             if enabled_elsewhere and rng.random() < 0.5:
                 account.change = "disable"
             else:
@@ -1362,22 +1562,33 @@ class DepartmentSimulator:
         golive = self.uplink.clean(self.golive_ts)
         approver = rng.choice(self.pools.names)
         for account in self.accounts:
-            approved_at = ((account.hired_ts // DAY - rng.randint(1, 5)) * DAY + office_clock(rng)
-                           if account.approved else None)
+            approved_at = (
+                (account.hired_ts // DAY - rng.randint(1, 5)) * DAY + office_clock(rng) if account.approved else None
+            )
             row = {
-                "account_id": account.account_id, "version": 1, "department_code": self.code,
-                "name_zh": account.name, "mobile": account.mobile,
+                "account_id": account.account_id,
+                "version": 1,
+                "department_code": self.code,
+                "name_zh": account.name,
+                "mobile": account.mobile,
                 "post_codes": "{" + ",".join(account.posts) + "}",
-                "approved_by": approver if account.approved else None, "approved_at": approved_at,
-                "enabled": True, "changed_at": account.hired_ts,
+                "approved_by": approver if account.approved else None,
+                "approved_at": approved_at,
+                "enabled": True,
+                "changed_at": account.hired_ts,
             }
             self.writer.push("account", row, golive)
             if account.change is not None:
                 posts = account.posts + ([account.added_post] if account.change == "add_post" else [])
-                change = dict(row, version=2, post_codes="{" + ",".join(posts) + "}",
-                              approved_by=approver,
-                              approved_at=(account.change_ts // DAY - rng.randint(1, 3)) * DAY + office_clock(rng),
-                              enabled=account.change != "disable", changed_at=account.change_ts)
+                change = dict(
+                    row,
+                    version=2,
+                    post_codes="{" + ",".join(posts) + "}",
+                    approved_by=approver,
+                    approved_at=(account.change_ts // DAY - rng.randint(1, 3)) * DAY + office_clock(rng),
+                    enabled=account.change != "disable",
+                    changed_at=account.change_ts,
+                )
                 self.writer.push("account", change, self.uplink.clean(account.change_ts))
 
     def _handler(self, post: str, ts: int) -> str:
@@ -1405,8 +1616,11 @@ class DepartmentSimulator:
         weekday_factor = (1.15, 1.05, 1.0, 1.0, 0.9, 0.9, 0.9)
         # Volume grows over the window as more items go online (0.7 → 1.3).
         span = max(1, len(days) - 1)
-        weights = [(weekday_factor[date_of(d).weekday()] if cal.is_workday(d) else P_WEEKEND_DAY_WEIGHT)
-                   * (0.7 + 0.6 * i / span) for i, d in enumerate(days)]
+        weights = [
+            (weekday_factor[date_of(d).weekday()] if cal.is_workday(d) else P_WEEKEND_DAY_WEIGHT)
+            * (0.7 + 0.6 * i / span)
+            for i, d in enumerate(days)
+        ]
         for day, count in zip(days, self._spread(cases, weights), strict=True):
             if count:
                 self._prepare_day(day)
@@ -1439,8 +1653,9 @@ class DepartmentSimulator:
         if not working:
             return rng.randrange(9 * HOUR, 17 * HOUR)
         if rng.random() < P_OFF_HOURS:
-            return rng.choice((rng.randrange(27_600, 30_600), rng.randrange(43_200, 48_600),
-                               rng.randrange(63_000, 70_200)))
+            return rng.choice(
+                (rng.randrange(27_600, 30_600), rng.randrange(43_200, 48_600), rng.randrange(63_000, 70_200))
+            )
         return office_clock(rng)
 
     def _prepare_day(self, day: int) -> None:
@@ -1503,8 +1718,11 @@ class DepartmentSimulator:
             power, version = self._pick_power()
         power_code = power.code
         if injection == "unknown_code":
-            power_code = (f"{code}-{power.category}-{9000 + rng.randrange(1000)}" if rng.random() < 0.5
-                          else f"{self.unit.county_code}{power.category}{rng.randrange(100_000):05d}")
+            power_code = (
+                f"{code}-{power.category}-{9000 + rng.randrange(1000)}"
+                if rng.random() < 0.5
+                else f"{self.unit.county_code}{power.category}{rng.randrange(100_000):05d}"
+            )
         promised = version.promised
         legal = version.legal
         flow = version.flow
@@ -1624,12 +1842,22 @@ class DepartmentSimulator:
             started = finished[i]
         upload_accepted = uplink(accepted)
         accepted_tag = injection if injection in ("unknown_code", "unconfirmed_power") else None
-        writer.push("case_accepted", {
-            "case_no": case_no, "department_code": code, "power_code": power_code,
-            "applicant_name": applicant, "applicant_id_no": id_no,
-            "channel": "online" if not working or rng.random() < 0.55 else "window",
-            "accepted_at": accepted, "accepted_by": handlers[0][1] if handlers else None,
-        }, upload_accepted, accepted, tag=accepted_tag)
+        writer.push(
+            "case_accepted",
+            {
+                "case_no": case_no,
+                "department_code": code,
+                "power_code": power_code,
+                "applicant_name": applicant,
+                "applicant_id_no": id_no,
+                "channel": "online" if not working or rng.random() < 0.55 else "window",
+                "accepted_at": accepted,
+                "accepted_by": handlers[0][1] if handlers else None,
+            },
+            upload_accepted,
+            accepted,
+            tag=accepted_tag,
+        )
         latest_upload = upload_accepted
         for i, (node_start, handler) in enumerate(handlers):
             node = flow[i]
@@ -1646,19 +1874,36 @@ class DepartmentSimulator:
                 tag = "handler_without_post"
             event = finished[i] if finished[i] < end_ts else node_start
             uploaded = uplink(event)
-            writer.push("case_node", {
-                "case_no": case_no, "node_seq": node.seq, "post_code": node.post, "handler_account": handler,
-                "started_at": node_start, "finished_at": node_end, "opinion": opinion, "opinion_text": text,
-                "reason": reason,
-            }, uploaded, event if node_end is None else node_end, tag=tag)
+            writer.push(
+                "case_node",
+                {
+                    "case_no": case_no,
+                    "node_seq": node.seq,
+                    "post_code": node.post,
+                    "handler_account": handler,
+                    "started_at": node_start,
+                    "finished_at": node_end,
+                    "opinion": opinion,
+                    "opinion_text": text,
+                    "reason": reason,
+                },
+                uploaded,
+                event if node_end is None else node_end,
+                tag=tag,
+            )
             # The completion is sent after the trace it closes.
             latest_upload = max(latest_upload, uploaded)
         open_suspensions = 0
         for seq, ((_b, _e, reason_type), (begin, end)) in enumerate(zip(suspensions, suspension_times, strict=True), 1):
             if begin >= end_ts:
                 continue
-            row = {"case_no": case_no, "suspension_seq": seq, "reason_type": reason_type,
-                   "started_at": begin, "ended_at": None}
+            row = {
+                "case_no": case_no,
+                "suspension_seq": seq,
+                "reason_type": reason_type,
+                "started_at": begin,
+                "ended_at": None,
+            }
             uploaded = uplink(begin)
             writer.push("case_suspension", row, uploaded, begin)
             if end < end_ts:
@@ -1666,12 +1911,19 @@ class DepartmentSimulator:
             else:
                 open_suspensions += 1
         if extension_ts is not None and extension_ts < end_ts:
-            writer.push("case_extension", {
-                "case_no": case_no, "extension_seq": 1,
-                "extra_wd": 10 if power.category == "XK" else rng.choice((5, 10, 15)),
-                "reason": rng.choice(EXTENSION_REASONS),
-                "approved_by": self._handler(self.leader_post, extension_ts), "approved_at": extension_ts,
-            }, uplink(extension_ts), extension_ts)
+            writer.push(
+                "case_extension",
+                {
+                    "case_no": case_no,
+                    "extension_seq": 1,
+                    "extra_wd": 10 if power.category == "XK" else rng.choice((5, 10, 15)),
+                    "reason": rng.choice(EXTENSION_REASONS),
+                    "approved_by": self._handler(self.leader_post, extension_ts),
+                    "approved_at": extension_ts,
+                },
+                uplink(extension_ts),
+                extension_ts,
+            )
         due_day = cal.wd_after(day, promised + shift)
         if is_completed:
             fee = version.fee_cents if result == "approved" else 0
@@ -1680,8 +1932,11 @@ class DepartmentSimulator:
                 completed_value = 0 if rng.random() < 0.5 else accepted - rng.randrange(HOUR, 3 * DAY)
                 tag = "impossible_timestamp"
             elif injection == "fee_above_standard":  # more than the standard, or a fee for a free item
-                fee = (version.fee_cents * rng.choice((3, 4, 6)) // 2 if version.fee_cents
-                       else rng.choice((50, 100, 200, 500)) * 100)
+                fee = (
+                    version.fee_cents * rng.choice((3, 4, 6)) // 2
+                    if version.fee_cents
+                    else rng.choice((50, 100, 200, 500)) * 100
+                )
                 tag = "fee_above_standard"
             elif injection == "missing_nodes":
                 tag = "missing_nodes"
@@ -1691,10 +1946,20 @@ class DepartmentSimulator:
             if injection == "backdated_completion" and completed - accepted > 900:
                 earlier = completed - min(rng.randrange(DAY, 5 * DAY), completed - accepted - 300)
                 correction = uploaded + rng.randrange(DAY, 20 * DAY)
-                writer.push("case_completed", dict(row, completed_at=earlier), correction, earlier,
-                            tag="backdated_completion")
-        self._record(case_no, accepted, power, promised, due_day, completed if is_completed else None,
-                     bool(suspensions), open_suspensions, extension_ts is not None and extension_ts < end_ts)
+                writer.push(
+                    "case_completed", dict(row, completed_at=earlier), correction, earlier, tag="backdated_completion"
+                )
+        self._record(
+            case_no,
+            accepted,
+            power,
+            promised,
+            due_day,
+            completed if is_completed else None,
+            bool(suspensions),
+            open_suspensions,
+            extension_ts is not None and extension_ts < end_ts,
+        )
 
     def _suspension_type(self) -> int:
         x = self.rng.random() * 100
@@ -1704,8 +1969,18 @@ class DepartmentSimulator:
                 return i
         return len(SUSPENSION_TYPES) - 1
 
-    def _record(self, case_no: str, accepted: int, power: Power, promised: int, due_day: int,
-                completed: int | None, suspended: bool, open_suspensions: int, extended: bool) -> None:
+    def _record(
+        self,
+        case_no: str,
+        accepted: int,
+        power: Power,
+        promised: int,
+        due_day: int,
+        completed: int | None,
+        suspended: bool,
+        open_suspensions: int,
+        extended: bool,
+    ) -> None:
         """Facts of the simulated truth, and samples of cases other sources refer to."""
         facts = self.facts
         rng = self.rng
@@ -1721,8 +1996,14 @@ class DepartmentSimulator:
         facts["suspended_cases"] += suspended
         facts["suspensions_open_at_end"] += open_suspensions
         facts["extended_cases"] += extended
-        entry = {"case_no": case_no, "department_code": self.code, "accepted_ts": accepted,
-                 "power_name": power.name, "completed_ts": completed, "due_day": due_day}
+        entry = {
+            "case_no": case_no,
+            "department_code": self.code,
+            "accepted_ts": accepted,
+            "power_name": power.name,
+            "completed_ts": completed,
+            "due_day": due_day,
+        }
         self._sampled += 1
         if len(self.case_sample) < self.sample_size:
             self.case_sample.append(entry)
@@ -1745,21 +2026,29 @@ class DepartmentSimulator:
 # --------------------------------------------------------------------------------------------
 
 
-def simulate_legal_office(writer: ExchangeWriter, changes: list[CatalogueChange], *, seed: int,
-                          start_ts: int, end_ts: int) -> Counter:
+def simulate_legal_office(
+    writer: ExchangeWriter, changes: list[CatalogueChange], *, seed: int, start_ts: int, end_ts: int
+) -> Counter:
     """Catalogue change requests: one row when declared, another when reviewed, another when adjusted."""
-    uplink = Uplink(random.Random(f"uplink:{seed}:legal_office"), start_ts, end_ts, interval_min=30,
-                    phase_s=420, outage_rate=0.2)
+    uplink = Uplink(
+        random.Random(f"uplink:{seed}:legal_office"), start_ts, end_ts, interval_min=30, phase_s=420, outage_rate=0.2
+    )
     facts = Counter()
     numbers = Counter()
     for change in sorted(changes, key=lambda c: (c.declared_ts, c.department_code, c.power_code)):
         year = date_of(change.declared_ts // DAY).year
         numbers[year] += 1
         row = {
-            "request_id": f"FZ{year}{numbers[year]:05d}", "department_code": change.department_code,
-            "power_code": change.power_code, "change_type": change.change_type,
-            "trigger_type": change.trigger_type, "trigger_date": change.trigger_day,
-            "declared_at": change.declared_ts, "reviewed_at": None, "review_result": None, "adjusted_at": None,
+            "request_id": f"FZ{year}{numbers[year]:05d}",
+            "department_code": change.department_code,
+            "power_code": change.power_code,
+            "change_type": change.change_type,
+            "trigger_type": change.trigger_type,
+            "trigger_date": change.trigger_day,
+            "declared_at": change.declared_ts,
+            "reviewed_at": None,
+            "review_result": None,
+            "adjusted_at": None,
             "effective_date": change.effective_day,
         }
         if writer.push("power_change_request", row, uplink.clean(change.declared_ts)):
@@ -1768,8 +2057,9 @@ def simulate_legal_office(writer: ExchangeWriter, changes: list[CatalogueChange]
             row = dict(row, reviewed_at=change.reviewed_ts, review_result=change.review_result)
             writer.push("power_change_request", row, uplink.clean(change.reviewed_ts))
         if change.adjusted_ts is not None:
-            writer.push("power_change_request", dict(row, adjusted_at=change.adjusted_ts),
-                        uplink.clean(change.adjusted_ts))
+            writer.push(
+                "power_change_request", dict(row, adjusted_at=change.adjusted_ts), uplink.clean(change.adjusted_ts)
+            )
     return facts
 
 
@@ -1791,14 +2081,24 @@ class ComplaintRecord:
     accepted: bool
 
 
-def simulate_portal(writer: ExchangeWriter, cal: Calendar, pools: Pools, units: list[Unit],
-                    samples: dict[str, list[dict]], *, seed: int, start: date, end: date,
-                    cases: int) -> tuple[Counter, list[ComplaintRecord]]:
+def simulate_portal(
+    writer: ExchangeWriter,
+    cal: Calendar,
+    pools: Pools,
+    units: list[Unit],
+    samples: dict[str, list[dict]],
+    *,
+    seed: int,
+    start: date,
+    end: date,
+    cases: int,
+) -> tuple[Counter, list[ComplaintRecord]]:
     """Complaints to the city portal and the actions taken on them (W2)."""
     rng = random.Random(f"portal:{seed}")
     start_ts, end_ts = day_of(start) * DAY, (day_of(end) + 1) * DAY
-    uplink = Uplink(random.Random(f"uplink:{seed}:portal"), start_ts, end_ts, interval_min=10, phase_s=60,
-                    outage_rate=0.3)
+    uplink = Uplink(
+        random.Random(f"uplink:{seed}:portal"), start_ts, end_ts, interval_min=10, phase_s=60, outage_rate=0.3
+    )
     unit_names = {u.code: u.name for u in units}
     weights = [(u.code, UNIT_CASE_WEIGHT.get(u.code, 5)) for u in units]
     count = max(20, cases // 80)
@@ -1832,18 +2132,30 @@ def simulate_portal(writer: ExchangeWriter, cal: Calendar, pools: Pools, units: 
         power = case["power_name"] if case else "相关事项"
         when = date_of((case["accepted_ts"] if case else ts - rng.randrange(DAY, 20 * DAY)) // DAY)
         content = COMPLAINT_TEXTS[category].format(
-            date=f"{when.month}月{when.day}日", unit=unit_names.get(target, "有关部门"), power=power)
+            date=f"{when.month}月{when.day}日", unit=unit_names.get(target, "有关部门"), power=power
+        )
         if rng.random() < 0.004:
             content = content + "\u3000"
         real_name = rng.random() < 0.7
         person = rng.randrange(len(pools.names))
-        pushed = writer.push("complaint", {
-            "complaint_no": complaint_no, "received_at": ts, "channel": channel,
-            "is_real_name": real_name, "complainant_name": pools.names[person] if real_name else None,
-            "complainant_phone": pools.phones[person] if real_name else None,
-            "target_department_code": target, "case_no": case["case_no"] if case else None,
-            "category": category, "content": content,
-        }, uplink(ts), ts, tag=tag)
+        pushed = writer.push(
+            "complaint",
+            {
+                "complaint_no": complaint_no,
+                "received_at": ts,
+                "channel": channel,
+                "is_real_name": real_name,
+                "complainant_name": pools.names[person] if real_name else None,
+                "complainant_phone": pools.phones[person] if real_name else None,
+                "target_department_code": target,
+                "case_no": case["case_no"] if case else None,
+                "category": category,
+                "content": content,
+            },
+            uplink(ts),
+            ts,
+            tag=tag,
+        )
         facts["complaints"] += pushed
         accepted = rng.random() < 0.85 and index != count // 2
         records.append(ComplaintRecord(complaint_no, target, case["case_no"] if case else None, ts, accepted))
@@ -1853,9 +2165,18 @@ def simulate_portal(writer: ExchangeWriter, cal: Calendar, pools: Pools, units: 
     return facts, records
 
 
-def _complaint_actions(writer: ExchangeWriter, rng: random.Random, cal: Calendar, uplink: Uplink,
-                       complaint_no: str, received: int, target: str, real_name: bool, accepted: bool,
-                       silent: bool) -> None:
+def _complaint_actions(
+    writer: ExchangeWriter,
+    rng: random.Random,
+    cal: Calendar,
+    uplink: Uplink,
+    complaint_no: str,
+    received: int,
+    target: str,
+    real_name: bool,
+    accepted: bool,
+    silent: bool,
+) -> None:
     day = received // DAY
     actions = []
     decided = cal.wd_after(day, rng.randint(6, 9) if rng.random() < 0.08 else rng.randint(1, 5))
@@ -1863,9 +2184,18 @@ def _complaint_actions(writer: ExchangeWriter, rng: random.Random, cal: Calendar
     if accepted:
         actions.append(("accept", decided_ts, SUPERVISION_OFFICE, None, None))
     else:
-        reason = None if silent else rng.choice((
-            "不属于效能投诉受理范围，已告知向有关部门反映", "反映事项已进入诉讼程序，依法不予受理",
-            "重复投诉，已于前次答复", "投诉事项无具体事实依据"))
+        reason = (
+            None
+            if silent
+            else rng.choice(
+                (
+                    "不属于效能投诉受理范围，已告知向有关部门反映",
+                    "反映事项已进入诉讼程序，依法不予受理",
+                    "重复投诉，已于前次答复",
+                    "投诉事项无具体事实依据",
+                )
+            )
+        )
         actions.append(("reject", decided_ts, SUPERVISION_OFFICE, reason, None))
     at = decided_ts
     if real_name:
@@ -1886,10 +2216,20 @@ def _complaint_actions(writer: ExchangeWriter, rng: random.Random, cal: Calendar
         feedback = max(reported + 600, cal.wd_after(reported // DAY, rng.randint(1, 3)) * DAY + office_clock(rng))
         actions.append(("feedback", feedback, SUPERVISION_OFFICE, None, None))
     for seq, (action, acted, actor, reason, deadline) in enumerate(actions, start=1):
-        writer.push("complaint_action", {
-            "complaint_no": complaint_no, "action_seq": seq, "action": action, "acted_at": acted,
-            "actor_unit": actor, "reason": reason, "deadline_date": deadline,
-        }, uplink(acted), acted)
+        writer.push(
+            "complaint_action",
+            {
+                "complaint_no": complaint_no,
+                "action_seq": seq,
+                "action": action,
+                "acted_at": acted,
+                "actor_unit": actor,
+                "reason": reason,
+                "deadline_date": deadline,
+            },
+            uplink(acted),
+            acted,
+        )
 
 
 def card_id(rule: str, department_code: str, case_no: str, day: int) -> str:
@@ -1897,15 +2237,26 @@ def card_id(rule: str, department_code: str, case_no: str, day: int) -> str:
     return f"YC-{rule}-{department_code}-{case_no}-{date_of(day):%Y%m%d}"
 
 
-def simulate_supervision(writer: ExchangeWriter, cal: Calendar, units: list[Unit], problems: list[dict],
-                         samples: list[dict], complaints: list[ComplaintRecord], *, seed: int, start: date,
-                         end: date, cases: int) -> Counter:
+def simulate_supervision(
+    writer: ExchangeWriter,
+    cal: Calendar,
+    units: list[Unit],
+    problems: list[dict],
+    samples: list[dict],
+    complaints: list[ComplaintRecord],
+    *,
+    seed: int,
+    start: date,
+    end: date,
+    cases: int,
+) -> Counter:
     """Supervision tasks (W1) with their actions, card revocations and no-fault exemptions (T9)."""
     rng = random.Random(f"supervision:{seed}")
     start_day, end_day = day_of(start), day_of(end)
     start_ts, end_ts = start_day * DAY, (end_day + 1) * DAY
-    uplink = Uplink(random.Random(f"uplink:{seed}:supervision"), start_ts, end_ts, interval_min=15,
-                    phase_s=300, outage_rate=0.2)
+    uplink = Uplink(
+        random.Random(f"uplink:{seed}:supervision"), start_ts, end_ts, interval_min=15, phase_s=300, outage_rate=0.2
+    )
     staff = [f"jcb{n:03d}" for n in range(2, 12)]
     leader = "jcb001"
     facts = Counter()
@@ -1949,10 +2300,20 @@ def simulate_supervision(writer: ExchangeWriter, cal: Calendar, units: list[Unit
         per_day[day] += 1
         task_no = f"DB{date_of(day):%Y%m%d}{per_day[day]:03d}"
         deadline = cal.wd_after(day, 5)
-        facts["supervision_tasks"] += writer.push("supervision_task", {
-            "task_no": task_no, "origin": origin, "target_department_code": target, "case_no": case_no,
-            "card_id": card, "issued_at": issued, "deadline_date": deadline,
-        }, uplink(issued), issued)
+        facts["supervision_tasks"] += writer.push(
+            "supervision_task",
+            {
+                "task_no": task_no,
+                "origin": origin,
+                "target_department_code": target,
+                "case_no": case_no,
+                "card_id": card,
+                "issued_at": issued,
+                "deadline_date": deadline,
+            },
+            uplink(issued),
+            issued,
+        )
         actions = []
         at = issued
         rounds = 2 if rng.random() < 0.15 or not silent_return_done else 1
@@ -1965,21 +2326,38 @@ def simulate_supervision(writer: ExchangeWriter, cal: Calendar, units: list[Unit
             if round_no < rounds - 1:
                 silent = rng.random() < 0.1 or not silent_return_done
                 silent_return_done = True
-                reason = None if silent else rng.choice((
-                    "整改材料不完整，请补充说明超期原因及整改措施", "反馈内容与核查情况不符，请重新核实",
-                    "未落实责任追究，请补充处理意见"))
-                actions.append(("return", at + 300, rng.choice(staff), reason,
-                                cal.wd_after(at // DAY, 5)))
+                reason = (
+                    None
+                    if silent
+                    else rng.choice(
+                        (
+                            "整改材料不完整，请补充说明超期原因及整改措施",
+                            "反馈内容与核查情况不符，请重新核实",
+                            "未落实责任追究，请补充处理意见",
+                        )
+                    )
+                )
+                actions.append(("return", at + 300, rng.choice(staff), reason, cal.wd_after(at // DAY, 5)))
                 at += 300
         at = max(at + 600, cal.wd_after(at // DAY, rng.randint(1, 3)) * DAY + office_clock(rng))
         actions.append(("final_review", at, leader, None, None))
         at = max(at + 600, cal.wd_after(at // DAY, rng.randint(0, 2)) * DAY + office_clock(rng))
         actions.append(("archive", at, rng.choice(staff), None, None))
         for seq, (action, acted, actor, reason, new_deadline) in enumerate(actions, start=1):
-            writer.push("supervision_task_action", {
-                "task_no": task_no, "action_seq": seq, "action": action, "acted_at": acted, "actor": actor,
-                "reason": reason, "new_deadline_date": new_deadline,
-            }, uplink(acted), acted)
+            writer.push(
+                "supervision_task_action",
+                {
+                    "task_no": task_no,
+                    "action_seq": seq,
+                    "action": action,
+                    "acted_at": acted,
+                    "actor": actor,
+                    "reason": reason,
+                    "new_deadline_date": new_deadline,
+                },
+                uplink(acted),
+                acted,
+            )
 
     # Card revocations: appeals upheld, exemptions registered later.
     for case in rng.sample(problems, min(len(problems), max(2, cases // 4000))):
@@ -1990,10 +2368,19 @@ def simulate_supervision(writer: ExchangeWriter, cal: Calendar, units: list[Unit
     revoked_cards = rng.sample(cards, min(len(cards), max(2, len(cards) // 6)))
     for card, issued in sorted(revoked_cards):
         revoked = office_time(cal.wd_after(issued // DAY, rng.randint(2, 15)))
-        reason = rng.choice(("申诉成立：超期系申请人补正材料所致", "补登无过错豁免：系统故障期间无法办理",
-                             "经核实系数据上传错误，已更正"))
-        if writer.push("card_revocation", {"card_id": card, "revoked_at": revoked, "reason": reason,
-                                           "approved_by": leader}, uplink(revoked), revoked):
+        reason = rng.choice(
+            (
+                "申诉成立：超期系申请人补正材料所致",
+                "补登无过错豁免：系统故障期间无法办理",
+                "经核实系数据上传错误，已更正",
+            )
+        )
+        if writer.push(
+            "card_revocation",
+            {"card_id": card, "revoked_at": revoked, "reason": reason, "approved_by": leader},
+            uplink(revoked),
+            revoked,
+        ):
             facts["card_revocations"] += 1
 
     # Exemptions: city-wide failures, departments hit by typhoons or conflicting laws, fraud cases.
@@ -2008,8 +2395,9 @@ def simulate_supervision(writer: ExchangeWriter, cal: Calendar, units: list[Unit
         typhoon = day_of(date(start.year, 8, 1)) + rng.randrange(45)
         if start_day <= typhoon <= end_day:
             for code in rng.sample(coastal, min(len(coastal), 3)):
-                windows.append(("department", code, None, "force_majeure", typhoon * DAY,
-                                (typhoon + rng.randint(1, 2)) * DAY))
+                windows.append(
+                    ("department", code, None, "force_majeure", typhoon * DAY, (typhoon + rng.randint(1, 2)) * DAY)
+                )
     for _ in range(3):
         code = rng.choice(codes)
         day = start_day + rng.randrange(span)
@@ -2018,19 +2406,37 @@ def simulate_supervision(writer: ExchangeWriter, cal: Calendar, units: list[Unit
         windows.append(("department", code, None, kind, day * DAY + 9 * HOUR, day * DAY + 9 * HOUR + length))
     for case in rng.sample(samples, min(len(samples), max(2, cases // 5000))):
         begin = case["accepted_ts"]
-        windows.append(("case", case["department_code"], case["case_no"], "applicant_fraud", begin,
-                        begin + rng.randint(3, 20) * DAY))
+        windows.append(
+            (
+                "case",
+                case["department_code"],
+                case["case_no"],
+                "applicant_fraud",
+                begin,
+                begin + rng.randint(3, 20) * DAY,
+            )
+        )
     windows.sort(key=lambda w: (w[4], w[1] or "", w[2] or ""))
     numbers = Counter()
     for scope, code, case_no, reason_type, begin, finish in windows:
         year = date_of(begin // DAY).year
         numbers[year] += 1
         registered = office_time(cal.wd_after(finish // DAY, rng.randint(1, 5)))
-        if writer.push("exemption", {
-            "exemption_id": f"MZ{year}{numbers[year]:04d}", "scope": scope, "department_code": code,
-            "case_no": case_no, "reason_type": reason_type, "start_at": begin, "end_at": finish,
-            "approved_by": leader,
-        }, uplink(registered), registered):
+        if writer.push(
+            "exemption",
+            {
+                "exemption_id": f"MZ{year}{numbers[year]:04d}",
+                "scope": scope,
+                "department_code": code,
+                "case_no": case_no,
+                "reason_type": reason_type,
+                "start_at": begin,
+                "end_at": finish,
+                "approved_by": leader,
+            },
+            uplink(registered),
+            registered,
+        ):
             facts["exemptions"] += 1
     return facts
 
@@ -2075,10 +2481,20 @@ def _run_department(job: dict, on_progress: Callable[[int], None] | None) -> dic
     cal = _calendar(start, end)
     start_ts, end_ts = day_of(start) * DAY, (day_of(end) + 1) * DAY
     with psycopg.connect(job["url"]) as conn:
-        writer = ExchangeWriter(conn, job["source"], "department", all_text=job["all_text"],
-                                start_ts=start_ts, end_ts=end_ts, seed=seed)
-        sim = DepartmentSimulator(unit, writer, cal, pools_for(seed), seed=seed, start=start, end=end,
-                                  cases=job["cases"], forced=job["forced"])
+        writer = ExchangeWriter(
+            conn, job["source"], "department", all_text=job["all_text"], start_ts=start_ts, end_ts=end_ts, seed=seed
+        )
+        sim = DepartmentSimulator(
+            unit,
+            writer,
+            cal,
+            pools_for(seed),
+            seed=seed,
+            start=start,
+            end=end,
+            cases=job["cases"],
+            forced=job["forced"],
+        )
         sim.build_catalogue()
         sim.build_accounts()
         sim.run_cases(job["cases"], on_progress)
@@ -2087,9 +2503,15 @@ def _run_department(job: dict, on_progress: Callable[[int], None] | None) -> dic
         conn.commit()
     rows, errors = writer.summary()
     return {
-        "source": job["source"], "rows": rows, "errors": errors, "facts": dict(sim.facts),
-        "case_sample": sim.case_sample, "problem_sample": sim.problem_sample, "changes": sim.changes,
-        "powers": len(sim.powers), "accounts": len(sim.accounts),
+        "source": job["source"],
+        "rows": rows,
+        "errors": errors,
+        "facts": dict(sim.facts),
+        "case_sample": sim.case_sample,
+        "problem_sample": sim.problem_sample,
+        "changes": sim.changes,
+        "powers": len(sim.powers),
+        "accounts": len(sim.accounts),
     }
 
 
@@ -2101,8 +2523,14 @@ class _Progress:
         if enabled:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self.bar = Progress(TextColumn("[bold]simulate[/]"), BarColumn(), MofNCompleteColumn(),
-                                TextColumn("cases"), TimeElapsedColumn(), transient=False)
+            self.bar = Progress(
+                TextColumn("[bold]simulate[/]"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("cases"),
+                TimeElapsedColumn(),
+                transient=False,
+            )
             self.task = self.bar.add_task("cases", total=total)
 
     def __enter__(self):
@@ -2126,9 +2554,17 @@ def _merge_errors(summary_errors: dict, source: str, errors: dict) -> None:
                 summary_errors[kind][f"{source}.{table}"] = count
 
 
-def simulate(server_url: str, sources_file: Path, *, cases: int, seed: int = DEFAULT_SEED,
-             start: date = DEFAULT_START, end: date = DEFAULT_END, progress: bool = True,
-             database_prefix: str = DATABASE_PREFIX) -> dict:
+def simulate(
+    server_url: str,
+    sources_file: Path,
+    *,
+    cases: int,
+    seed: int = DEFAULT_SEED,
+    start: date = DEFAULT_START,
+    end: date = DEFAULT_END,
+    progress: bool = True,
+    database_prefix: str = DATABASE_PREFIX,
+) -> dict:
     """Write every exchange database on ``server_url`` and the source list; return the summary.
 
     Databases are named ``<database_prefix><source name>``; their ``exchange`` schema is recreated.
@@ -2149,10 +2585,22 @@ def simulate(server_url: str, sources_file: Path, *, cases: int, seed: int = DEF
         database = database_name(name, database_prefix)
         all_text = unit.code in LEGACY_ALL_TEXT_UNITS
         url = _prepare_database(server_url, database, "department", all_text)
-        sources.append(Source(name, "department", database_url(server_url, database), unit.code,
-                              unit.county_code or None))
-        jobs.append({"unit": unit.__dict__, "source": name, "url": url, "cases": unit_cases, "seed": seed,
-                     "start": start.isoformat(), "end": end.isoformat(), "all_text": all_text, "forced": []})
+        sources.append(
+            Source(name, "department", database_url(server_url, database), unit.code, unit.county_code or None)
+        )
+        jobs.append(
+            {
+                "unit": unit.__dict__,
+                "source": name,
+                "url": url,
+                "cases": unit_cases,
+                "seed": seed,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "all_text": all_text,
+                "forced": [],
+            }
+        )
     # MIN_INJECTIONS of every per-case injection, dealt round-robin over the departments.
     kinds = [kind for kind, _share in CASE_INJECTIONS]
     for slot in range(MIN_INJECTIONS * len(kinds)):
@@ -2177,9 +2625,12 @@ def simulate(server_url: str, sources_file: Path, *, cases: int, seed: int = DEF
         result = results[unit.code.lower()]
         name = result["source"]
         summary_sources[name] = {
-            "kind": "department", "database": database_name(name, database_prefix),
-            "department_code": unit.code, "all_text": unit.code in LEGACY_ALL_TEXT_UNITS,
-            "rows": result["rows"], "total_rows": sum(result["rows"].values()),
+            "kind": "department",
+            "database": database_name(name, database_prefix),
+            "department_code": unit.code,
+            "all_text": unit.code in LEGACY_ALL_TEXT_UNITS,
+            "rows": result["rows"],
+            "total_rows": sum(result["rows"].values()),
         }
         _merge_errors(summary_errors, name, result["errors"])
         department_facts = dict(result["facts"], powers=result["powers"], accounts=result["accounts"])
@@ -2199,25 +2650,46 @@ def simulate(server_url: str, sources_file: Path, *, cases: int, seed: int = DEF
             if kind == "legal_office":
                 facts.update(simulate_legal_office(writer, changes, seed=seed, start_ts=start_ts, end_ts=end_ts))
             elif kind == "portal":
-                portal_facts, complaints = simulate_portal(writer, cal, pools, units, samples_by_unit, seed=seed,
-                                                           start=start, end=end, cases=cases)
+                portal_facts, complaints = simulate_portal(
+                    writer, cal, pools, units, samples_by_unit, seed=seed, start=start, end=end, cases=cases
+                )
                 facts.update(portal_facts)
             else:
-                facts.update(simulate_supervision(writer, cal, units, problems, samples,
-                                                  [c for c in complaints if c.accepted], seed=seed,
-                                                  start=start, end=end, cases=cases))
+                facts.update(
+                    simulate_supervision(
+                        writer,
+                        cal,
+                        units,
+                        problems,
+                        samples,
+                        [c for c in complaints if c.accepted],
+                        seed=seed,
+                        start=start,
+                        end=end,
+                        cases=cases,
+                    )
+                )
             writer.close()
             _index_tables(conn, kind)
             conn.commit()
         rows, errors = writer.summary()
-        summary_sources[kind] = {"kind": kind, "database": database_name(kind, database_prefix),
-                                 "all_text": False, "rows": rows, "total_rows": sum(rows.values())}
+        summary_sources[kind] = {
+            "kind": kind,
+            "database": database_name(kind, database_prefix),
+            "all_text": False,
+            "rows": rows,
+            "total_rows": sum(rows.values()),
+        }
         _merge_errors(summary_errors, kind, errors)
 
     summary = {
-        "seed": seed, "cases": cases, "start": start.isoformat(), "end": end.isoformat(),
+        "seed": seed,
+        "cases": cases,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
         "end_of_data": f"{(end + timedelta(days=1)).isoformat()} 00:00:00+08",
-        "database_prefix": database_prefix, "sources_file": str(sources_file),
+        "database_prefix": database_prefix,
+        "sources_file": str(sources_file),
         "total_rows": sum(s["total_rows"] for s in summary_sources.values()),
         "sources": summary_sources,
         "errors": summary_errors,
@@ -2226,8 +2698,7 @@ def simulate(server_url: str, sources_file: Path, *, cases: int, seed: int = DEF
         "definitions": ERROR_KINDS,
     }
     write_sources(sources_file, sources)
-    (sources_file.parent / SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=2),
-                                                    encoding="utf-8")
+    (sources_file.parent / SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     return summary
 
 
@@ -2238,19 +2709,36 @@ def simulate(server_url: str, sources_file: Path, *, cases: int, seed: int = DEF
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     # Values are validated in run() so that a bad value is a one-line error (exit 2).
-    parser.add_argument("--size", metavar="SIZE",
-                        help=f"tiny|small|medium|large ({', '.join(f'{k} {v:,}' for k, v in SIZES.items())} "
-                             f"cases; default {DEFAULT_SIZE})")
+    parser.add_argument(
+        "--size",
+        metavar="SIZE",
+        help=f"tiny|small|medium|large ({', '.join(f'{k} {v:,}' for k, v in SIZES.items())} "
+        f"cases; default {DEFAULT_SIZE})",
+    )
     parser.add_argument("--cases", metavar="N", help="number of cases (instead of --size)")
     parser.add_argument("--seed", metavar="N", default=str(DEFAULT_SEED), help=f"default {DEFAULT_SEED}")
-    parser.add_argument("--start", metavar="DATE", default=DEFAULT_START.isoformat(),
-                        help=f"first day of the simulated window (ISO date, default {DEFAULT_START})")
-    parser.add_argument("--end", metavar="DATE", default=DEFAULT_END.isoformat(),
-                        help=f"last day of the window, the exchange as it stands at its 24:00 (default {DEFAULT_END})")
-    parser.add_argument("--server", metavar="URL",
-                        help="PostgreSQL server URL (its postgres database); default: start the embedded server")
-    parser.add_argument("--sources-out", metavar="PATH", help="where to write the source list "
-                        "(default: ESUP_SOURCES or .esup/sources.yml); the summary goes next to it")
+    parser.add_argument(
+        "--start",
+        metavar="DATE",
+        default=DEFAULT_START.isoformat(),
+        help=f"first day of the simulated window (ISO date, default {DEFAULT_START})",
+    )
+    parser.add_argument(
+        "--end",
+        metavar="DATE",
+        default=DEFAULT_END.isoformat(),
+        help=f"last day of the window, the exchange as it stands at its 24:00 (default {DEFAULT_END})",
+    )
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="PostgreSQL server URL (its postgres database); default: start the embedded server",
+    )
+    parser.add_argument(
+        "--sources-out",
+        metavar="PATH",
+        help="where to write the source list (default: ESUP_SOURCES or .esup/sources.yml); the summary goes next to it",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -2299,12 +2787,13 @@ def run(args: argparse.Namespace) -> int:
     server = args.server or pg.start()
     sources_out = Path(args.sources_out) if args.sources_out else settings.sources_file()
     began = time.monotonic()
-    summary = simulate(server, sources_out, cases=cases, seed=seed, start=start, end=end,
-                       progress=not args.no_progress)
+    summary = simulate(server, sources_out, cases=cases, seed=seed, start=start, end=end, progress=not args.no_progress)
     elapsed = time.monotonic() - began
     errors = ", ".join(f"{kind} {total}" for kind, total in summary["error_totals"].items() if total)
-    print(f"wrote {summary['total_rows']:,} rows for {cases:,} cases into {len(summary['sources'])} exchange "
-          f"databases in {elapsed:.1f} s")
+    print(
+        f"wrote {summary['total_rows']:,} rows for {cases:,} cases into {len(summary['sources'])} exchange "
+        f"databases in {elapsed:.1f} s"
+    )
     print(f"source list: {sources_out}; summary: {sources_out.parent / SUMMARY_FILE}")
     print(f"injected errors: {errors}")
     return 0

@@ -20,7 +20,8 @@ TEST_PORT = 55433
 def pg_server() -> str:
     """URL of the ``postgres`` database of a running server the tests may create databases on."""
     if os.environ.get("ESUP_TEST_PG_URL"):
-        return os.environ["ESUP_TEST_PG_URL"]
+        yield os.environ["ESUP_TEST_PG_URL"]
+        return
     started_here = not pg.is_running(Path(settings.home()) / "test-pg")
     url = pg.start(settings.home() / "test-pg", port=TEST_PORT)
     yield url

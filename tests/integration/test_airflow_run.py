@@ -20,7 +20,7 @@ def airflow_env(pg_server, tmp_path_factory):
     env = {
         "ESUP_HOME": str(tmp_path_factory.mktemp("esup_home")),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata.replace("postgresql://", "postgresql+psycopg2://"),
-        "AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY": "1",
+        "ESUP_RETRY_DELAY_SECONDS": "1",
     }
     esup_cli("airflow", "migrate", env=env)
     yield env

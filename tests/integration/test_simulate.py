@@ -49,8 +49,12 @@ def units() -> list[dict]:
 
 def drop_databases(server: str, prefix: str) -> None:
     with psycopg.connect(server, autocommit=True) as conn:
-        names = [r[0] for r in conn.execute("select datname from pg_database where datname like %s",
-                                            (prefix.replace("_", r"\_") + "%",))]
+        names = [
+            r[0]
+            for r in conn.execute(
+                "select datname from pg_database where datname like %s", (prefix.replace("_", r"\_") + "%",)
+            )
+        ]
     for name in names:
         pg.drop_database(server, name)
 
@@ -59,8 +63,9 @@ def drop_databases(server: str, prefix: str) -> None:
 def city(pg_server, tmp_path_factory):
     """The tiny simulated city (600 cases) on the test server, under this module's prefix."""
     sources_file = tmp_path_factory.mktemp("sim") / "sources.yml"
-    summary = simulate(pg_server, sources_file, cases=600, seed=2010, start=START, end=END, progress=False,
-                       database_prefix=PREFIX)
+    summary = simulate(
+        pg_server, sources_file, cases=600, seed=2010, start=START, end=END, progress=False, database_prefix=PREFIX
+    )
     sources = load_sources(sources_file)
     yield {"summary": summary, "sources": sources, "sources_file": sources_file, "server": pg_server}
     drop_databases(pg_server, PREFIX)
@@ -116,20 +121,27 @@ def test_source_list_names_every_unit_and_kind(city):
 
 def test_tables_and_column_types_follow_the_contract(city):
     for source in city["sources"]:
-        columns = query(source, """
+        columns = query(
+            source,
+            """
             select c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
             from pg_attribute a join pg_class c on c.oid = a.attrelid
             join pg_namespace n on n.oid = c.relnamespace
             where n.nspname = 'exchange' and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped
-            order by c.relname, a.attnum""")
+            order by c.relname, a.attnum""",
+        )
         actual: dict[str, list] = {}
         for table, col, typ in columns:
             actual.setdefault(table, []).append((col, typ))
         expected = {}
         for table in tables_of_kind(source.kind):
             expected[table.name] = [
-                (col, "text" if is_all_text(source) and col != "exchange_id"
-                 else PG_TYPE_NAMES.get(column_type(col), column_type(col)))
+                (
+                    col,
+                    "text"
+                    if is_all_text(source) and col != "exchange_id"
+                    else PG_TYPE_NAMES.get(column_type(col), column_type(col)),
+                )
                 for col in table.all_columns
             ]
         assert actual == expected, source.name
@@ -149,13 +161,16 @@ def test_row_counts_match_the_summary(city):
 def test_exchange_ids_follow_upload_order(city):
     for source in city["sources"]:
         for table in tables_of_kind(source.kind):
-            ids, disorder = query(source, f"""
+            ids, disorder = query(
+                source,
+                f"""
                 select (select count(*) = max(exchange_id) and min(exchange_id) = 1 from exchange.{table.name}),
                        count(*) filter (where uploaded_at < previous)
                 from (select exchange_id, uploaded_at::text,
                              lag(uploaded_at::text) over (order by exchange_id) as previous
                       from exchange.{table.name}
-                      where pg_input_is_valid(uploaded_at::text, 'timestamptz')) x""")[0]
+                      where pg_input_is_valid(uploaded_at::text, 'timestamptz')) x""",
+            )[0]
             if ids is not None:
                 assert ids, (source.name, table.name)
             # text order of '+08' literals is time order; typed sources compare as timestamptz
@@ -182,11 +197,15 @@ def departments(city):
 
 def test_every_unit_lists_powers_of_every_category(city):
     for source in departments(city):
-        rows = query(source, f"""
+        rows = query(
+            source,
+            f"""
             select category, count(distinct power_code), min(promised_limit_wd), max(promised_limit_wd),
                    bool_and(legal_limit_wd is null or legal_limit_wd >= promised_limit_wd),
                    bool_and(department_code = %s)
-            from {relation(source, 'power_item')} p group by category""", (source.department_code,))
+            from {relation(source, "power_item")} p group by category""",
+            (source.department_code,),
+        )
         assert {r[0] for r in rows} == set(CATEGORIES), source.name
         for category, count, low, high, legal_ok, own in rows:
             assert count >= 1 and 1 <= low <= high <= 20 and legal_ok and own, (source.name, category)
@@ -195,11 +214,14 @@ def test_every_unit_lists_powers_of_every_category(city):
 def test_catalogue_has_versions_statuses_and_plausible_names(city):
     statuses, versions, no_legal_limit, risk, fees = set(), 0, 0, 0, 0
     for source in departments(city):
-        (s, v, n, r, f) = query(source, f"""
+        (s, v, n, r, f) = query(
+            source,
+            f"""
             select array_agg(distinct status), count(*) filter (where version > 1),
                    count(*) filter (where legal_limit_wd is null), count(*) filter (where is_risk_point),
                    count(*) filter (where standard_fee > 0)
-            from {relation(source, 'power_item')} p""")[0]
+            from {relation(source, "power_item")} p""",
+        )[0]
         statuses |= set(s)
         versions, no_legal_limit, risk, fees = versions + v, no_legal_limit + n, risk + r, fees + f
     assert statuses == {"pending", "confirmed", "cancelled"}
@@ -212,13 +234,16 @@ def test_catalogue_has_versions_statuses_and_plausible_names(city):
 def test_flows_have_two_to_five_nodes_that_mostly_fit_the_promise(city):
     fits = total = 0
     for source in departments(city):
-        rows = query(source, f"""
+        rows = query(
+            source,
+            f"""
             select count(*), sum(f.limit_wd) <= max(p.promised_limit_wd),
                    bool_and(f.post_code <> '' and f.division <> '' and f.documents <> '')
-            from {relation(source, 'power_flow_node')} f
-            join (select distinct on (power_code, version) * from {relation(source, 'power_item')} p0
+            from {relation(source, "power_flow_node")} f
+            join (select distinct on (power_code, version) * from {relation(source, "power_item")} p0
                   order by power_code, version, uploaded_at desc) p using (power_code, version)
-            group by f.power_code, f.version""")
+            group by f.power_code, f.version""",
+        )
         for nodes, fit, complete in rows:
             assert 2 <= nodes <= 5 and complete, source.name
             fits += fit
@@ -228,33 +253,52 @@ def test_flows_have_two_to_five_nodes_that_mostly_fit_the_promise(city):
 
 def test_accounts_hold_the_posts_the_nodes_need(city):
     for source in departments(city):
-        (unheld,) = query(source, f"""
-            select count(*) from {relation(source, 'power_flow_node')} f
-            where not exists (select 1 from {relation(source, 'account')} a where f.post_code = any(a.post_codes))
-        """)[0]
+        (unheld,) = query(
+            source,
+            f"""
+            select count(*) from {relation(source, "power_flow_node")} f
+            where not exists (select 1 from {relation(source, "account")} a where f.post_code = any(a.post_codes))
+        """,
+        )[0]
         assert unheld == 0, source.name
 
 
 def test_cases_have_the_whole_life_cycle(city):
-    totals = dict.fromkeys(("accepted", "nodes", "suspended", "extended", "completed", "open_suspensions",
-                            "overlapping", "returns", "disagree", "fees"), 0)
+    totals = dict.fromkeys(
+        (
+            "accepted",
+            "nodes",
+            "suspended",
+            "extended",
+            "completed",
+            "open_suspensions",
+            "overlapping",
+            "returns",
+            "disagree",
+            "fees",
+        ),
+        0,
+    )
     for source in departments(city):
-        row = query(source, f"""
-            select (select count(distinct case_no) from {relation(source, 'case_accepted')} a),
-                   (select count(*) from {relation(source, 'case_node')} n),
-                   (select count(distinct case_no) from {relation(source, 'case_suspension')} s),
-                   (select count(distinct case_no) from {relation(source, 'case_extension')} e),
-                   (select count(distinct case_no) from {relation(source, 'case_completed')} c),
-                   (select count(*) from (select case_no, suspension_seq from {relation(source, 'case_suspension')} s
+        row = query(
+            source,
+            f"""
+            select (select count(distinct case_no) from {relation(source, "case_accepted")} a),
+                   (select count(*) from {relation(source, "case_node")} n),
+                   (select count(distinct case_no) from {relation(source, "case_suspension")} s),
+                   (select count(distinct case_no) from {relation(source, "case_extension")} e),
+                   (select count(distinct case_no) from {relation(source, "case_completed")} c),
+                   (select count(*) from (select case_no, suspension_seq from {relation(source, "case_suspension")} s
                                           group by 1, 2 having bool_and(ended_at is null)) o),
-                   (select count(*) from {relation(source, 'case_suspension')} s1
-                      join {relation(source, 'case_suspension')} s2 using (case_no)
+                   (select count(*) from {relation(source, "case_suspension")} s1
+                      join {relation(source, "case_suspension")} s2 using (case_no)
                       where s1.suspension_seq < s2.suspension_seq
                         and s2.started_at < coalesce(s1.ended_at, 'infinity')),
-                   (select count(*) from {relation(source, 'case_node')} n where opinion = 'return'),
-                   (select count(*) from {relation(source, 'case_node')} n where opinion = 'disagree'),
-                   (select count(*) from {relation(source, 'case_completed')} c where fee_charged > 0)
-        """)[0]
+                   (select count(*) from {relation(source, "case_node")} n where opinion = 'return'),
+                   (select count(*) from {relation(source, "case_node")} n where opinion = 'disagree'),
+                   (select count(*) from {relation(source, "case_completed")} c where fee_charged > 0)
+        """,
+        )[0]
         for key, value in zip(totals, row, strict=True):
             totals[key] += value
     accepted = totals["accepted"]
@@ -297,8 +341,10 @@ def test_other_sources_have_their_workflows(city):
     # every change request names a power of its department's catalogue
     catalogue = set()
     for source in departments(city):
-        catalogue |= {(source.department_code, r[0])
-                      for r in query(source, f"select distinct power_code from {relation(source, 'power_item')} p")}
+        catalogue |= {
+            (source.department_code, r[0])
+            for r in query(source, f"select distinct power_code from {relation(source, 'power_item')} p")
+        }
     requested = set(query(legal, "select department_code, power_code from exchange.power_change_request"))
     assert requested <= catalogue
 
@@ -326,70 +372,87 @@ def generic_checks(table_name: str) -> dict[str, str]:
         "duplicate": f"select count(*) - (select count(*) from (select distinct {content} from t) d) from t",
         "empty_string": "select count(*) from t where " + (" or ".join(f"{c} = ''" for c in texts) or "false"),
         "stray_whitespace": "select count(*) from t where "
-                            + (" or ".join(f"{c} <> btrim({c}, '{SPACES}')" for c in texts) or "false"),
+        + (" or ".join(f"{c} <> btrim({c}, '{SPACES}')" for c in texts) or "false"),
     }
     if table_name in EVENT_COLUMNS:
         event = event_sql(table_name)
         checks["late_upload"] = (
             f"select count(*) from t where {event} >= '{START}'::timestamptz"
-            f" and uploaded_at - {event} > interval '24 hours'")
+            f" and uploaded_at - {event} > interval '24 hours'"
+        )
         checks["out_of_order"] = (
             f"select count(*) from (select {event} as ev, max({event}) over (order by exchange_id rows between"
-            " unbounded preceding and 1 preceding) as before from t) x where ev < before")
+            " unbounded preceding and 1 preceding) as before from t) x where ev < before"
+        )
     return checks
 
 
 BLANK = "(({c}) is null or btrim({c}, '" + SPACES + "') = '')"
 SPECIFIC_CHECKS = {
-    ("case_node", "placeholder_reason"):
-        "select count(*) from t where opinion in ('disagree', 'return')"
-        f" and (reason is null or btrim(reason, '{SPACES}') in ('', '不同意', '无', '同上'))",
+    ("case_node", "placeholder_reason"): "select count(*) from t where opinion in ('disagree', 'return')"
+    f" and (reason is null or btrim(reason, '{SPACES}') in ('', '不同意', '无', '同上'))",
     ("case_node", "impossible_timestamp"): "select count(*) from t where finished_at < '2000-01-01'",
-    ("case_node", "handler_without_post"):
-        "select count(*) from t where not exists"
-        " (select 1 from {account} a where a.account_id = t.handler_account and t.post_code = any(a.post_codes))",
-    ("case_completed", "backdated_completion"):
-        "select count(*) from t where exists (select 1 from t o where o.case_no = t.case_no"
-        " and o.uploaded_at < t.uploaded_at and o.completed_at > t.completed_at)",
-    ("case_completed", "impossible_timestamp"):
-        "select count(*) from t where completed_at < '2000-01-01' or exists"
-        " (select 1 from {case_accepted} a where a.case_no = t.case_no and t.completed_at < a.accepted_at)",
-    ("case_completed", "fee_above_standard"):
-        "select count(*) from t where fee_charged > (select max(p.standard_fee) from {power_item} p where"
-        " p.power_code = (select a.power_code from {case_accepted} a where a.case_no = t.case_no limit 1))",
-    ("case_completed", "missing_nodes"):
-        "select count(*) from (select distinct case_no from t) c"
-        " join (select distinct on (case_no) case_no, power_code from {case_accepted} a0"
-        "       order by case_no, uploaded_at) a using (case_no)"
-        " join (select power_code, count(distinct node_seq) as nodes from {power_flow_node} f0 where version = 1"
-        "       group by power_code) f using (power_code)"
-        " where (select count(distinct node_seq) from {case_node} n where n.case_no = c.case_no) < f.nodes",
-    ("case_accepted", "unknown_code"):
-        "select count(*) from t where power_code not in (select power_code from {power_item} p)",
-    ("case_accepted", "unconfirmed_power"):
-        "select count(*) from t where power_code in (select power_code from {power_item} p0)"
-        " and not exists (select 1 from (select distinct on (power_code, version) * from {power_item} p1"
-        "                               order by power_code, version, uploaded_at desc, exchange_id desc) p"
-        "   where p.power_code = t.power_code and p.status = 'confirmed' and p.confirmed_at <= t.accepted_at"
-        "   and p.effective_from <= t.accepted_at::date"
-        "   and (p.effective_to is null or t.accepted_at::date < p.effective_to))",
-    ("power_item", "flow_exceeds_promise"):
-        "select count(*) from (select distinct on (power_code, version) * from t"
-        "                      order by power_code, version, uploaded_at, exchange_id) p"
-        " join (select power_code, version, sum(limit_wd) as total from {power_flow_node} f0 group by 1, 2) f"
-        " using (power_code, version) where f.total > p.promised_limit_wd",
-    ("power_item", "incomplete_power"):
-        "select count(*) from t where " + " or ".join(
-            BLANK.format(c=c) for c in ("name", "handling_division", "location", "phone", "service_guide",
-                                        "legal_basis", "required_materials")),
-    ("account", "unapproved_account"):
-        f"select count(*) from t where {BLANK.format(c='approved_by')} or approved_at is null",
+    ("case_node", "handler_without_post"): "select count(*) from t where not exists"
+    " (select 1 from {account} a where a.account_id = t.handler_account and t.post_code = any(a.post_codes))",
+    (
+        "case_completed",
+        "backdated_completion",
+    ): "select count(*) from t where exists (select 1 from t o where o.case_no = t.case_no"
+    " and o.uploaded_at < t.uploaded_at and o.completed_at > t.completed_at)",
+    ("case_completed", "impossible_timestamp"): "select count(*) from t where completed_at < '2000-01-01' or exists"
+    " (select 1 from {case_accepted} a where a.case_no = t.case_no and t.completed_at < a.accepted_at)",
+    (
+        "case_completed",
+        "fee_above_standard",
+    ): "select count(*) from t where fee_charged > (select max(p.standard_fee) from {power_item} p where"
+    " p.power_code = (select a.power_code from {case_accepted} a where a.case_no = t.case_no limit 1))",
+    ("case_completed", "missing_nodes"): "select count(*) from (select distinct case_no from t) c"
+    " join (select distinct on (case_no) case_no, power_code from {case_accepted} a0"
+    "       order by case_no, uploaded_at) a using (case_no)"
+    " join (select power_code, count(distinct node_seq) as nodes from {power_flow_node} f0 where version = 1"
+    "       group by power_code) f using (power_code)"
+    " where (select count(distinct node_seq) from {case_node} n where n.case_no = c.case_no) < f.nodes",
+    (
+        "case_accepted",
+        "unknown_code",
+    ): "select count(*) from t where power_code not in (select power_code from {power_item} p)",
+    (
+        "case_accepted",
+        "unconfirmed_power",
+    ): "select count(*) from t where power_code in (select power_code from {power_item} p0)"
+    " and not exists (select 1 from (select distinct on (power_code, version) * from {power_item} p1"
+    "                               order by power_code, version, uploaded_at desc, exchange_id desc) p"
+    "   where p.power_code = t.power_code and p.status = 'confirmed' and p.confirmed_at <= t.accepted_at"
+    "   and p.effective_from <= t.accepted_at::date"
+    "   and (p.effective_to is null or t.accepted_at::date < p.effective_to))",
+    ("power_item", "flow_exceeds_promise"): "select count(*) from (select distinct on (power_code, version) * from t"
+    "                      order by power_code, version, uploaded_at, exchange_id) p"
+    " join (select power_code, version, sum(limit_wd) as total from {power_flow_node} f0 group by 1, 2) f"
+    " using (power_code, version) where f.total > p.promised_limit_wd",
+    ("power_item", "incomplete_power"): "select count(*) from t where "
+    + " or ".join(
+        BLANK.format(c=c)
+        for c in (
+            "name",
+            "handling_division",
+            "location",
+            "phone",
+            "service_guide",
+            "legal_basis",
+            "required_materials",
+        )
+    ),
+    (
+        "account",
+        "unapproved_account",
+    ): f"select count(*) from t where {BLANK.format(c='approved_by')} or approved_at is null",
     ("complaint", "unknown_code"): "select count(*) from t where target_department_code <> all(%(units)s)",
-    ("complaint_action", "reject_without_reason"):
-        f"select count(*) from t where action = 'reject' and {BLANK.format(c='reason')}",
-    ("supervision_task_action", "return_without_reason"):
-        "select count(*) from t where action = 'return' and "
-        f"({BLANK.format(c='reason')} or new_deadline_date is null)",
+    (
+        "complaint_action",
+        "reject_without_reason",
+    ): f"select count(*) from t where action = 'reject' and {BLANK.format(c='reason')}",
+    ("supervision_task_action", "return_without_reason"): "select count(*) from t where action = 'return' and "
+    f"({BLANK.format(c='reason')} or new_deadline_date is null)",
 }
 
 
@@ -491,7 +554,8 @@ def test_same_seed_gives_identical_rows_and_reruns_replace_the_databases(pg_serv
         second = simulate(pg_server, tmp_path / "b" / "sources.yml", cases=200, seed=7, **window)
         assert fingerprint(sources) == before
         assert {k: v for k, v in first.items() if k != "sources_file"} == {
-            k: v for k, v in second.items() if k != "sources_file"}
+            k: v for k, v in second.items() if k != "sources_file"
+        }
         simulate(pg_server, tmp_path / "c" / "sources.yml", cases=200, seed=8, **window)
         other = fingerprint(sources)
         changed = [key for key in before if other[key] != before[key]]
@@ -518,13 +582,16 @@ def test_calendar_counts_working_days_like_chinese_calendar():
     assert cal.wd_after(day_of(date(2027, 1, 8)), 1) == day_of(date(2027, 1, 11))
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--end", "2026-01-01"], "--end (2026-01-01) must be after --start (2026-06-01)"),
-    (["--size", "huge"], "--size must be one of tiny, small, medium, large, got 'huge'"),
-    (["--cases", "abc"], "--cases must be a positive whole number, got 'abc'"),
-    (["--cases", "10", "--size", "tiny"], "give either --size or --cases, not both"),
-    (["--start", "2026-02-30"], "--start must be an ISO date (YYYY-MM-DD), got '2026-02-30'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--end", "2026-01-01"], "--end (2026-01-01) must be after --start (2026-06-01)"),
+        (["--size", "huge"], "--size must be one of tiny, small, medium, large, got 'huge'"),
+        (["--cases", "abc"], "--cases must be a positive whole number, got 'abc'"),
+        (["--cases", "10", "--size", "tiny"], "give either --size or --cases, not both"),
+        (["--start", "2026-02-30"], "--start must be an ISO date (YYYY-MM-DD), got '2026-02-30'"),
+    ],
+)
 def test_bad_flag_values_are_one_line_with_exit_code_2(args, message):
     result = esup_cli("simulate", *args, check=False)
     assert result.returncode == 2
