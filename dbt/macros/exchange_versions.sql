@@ -1,6 +1,7 @@
 {#- Every version of an exchange table's rows received up to as_of, cleaned and numbered.
 
-    Staging only: trims text and turns empty strings into nulls, keeps every version (Q8 reads
+    Staging only: trims text and turns empty strings into nulls, masks personal data (it stays in
+    the raw layer only), keeps every version (Q8 reads
     them), numbers them per business key in upload order and marks the latest as current.
     For department tables the unit is the source's department (the source list), and the
     department code a row itself carries is kept as reported_department_code. -#}
@@ -27,7 +28,9 @@ cleaned as (
         source_department_code as department_code,
         {%- endif %}
         {%- for column in columns if column.name not in meta %}
-        {% if column.is_string() -%}
+        {% if mask_personal_data(column.name) | trim -%}
+        {{ mask_personal_data(column.name) }} as {{ column.name }},
+        {%- elif column.is_string() -%}
         nullif(btrim({{ column.name }}), '') as {{ column.name }},
         {%- else -%}
         {{ column.name }},

@@ -194,3 +194,21 @@ def test_an_earlier_evaluation_time_sees_only_what_was_uploaded_by_then(simulate
             "select max(accepted_at) <= '2026-09-30T19:00:00+08:00' from marts.case_timeliness"
             " where accepted_at > '2000-01-01'"
         ).fetchone()[0]
+
+
+def test_personal_data_stays_in_the_raw_layer(built_warehouse):
+    """Exchange contract: names, ID numbers and phones are masked from staging on."""
+    with psycopg.connect(built_warehouse) as wh:
+        raw_ids = wh.execute(
+            "select count(*) from raw.case_accepted where applicant_id_no ~ '^[0-9]{17}[0-9Xx]$'"
+        ).fetchone()[0]
+        staged = wh.execute(
+            "select applicant_id_no, applicant_name from staging.stg_exchange__case_acceptances"
+            " where applicant_id_no is not null"
+        ).fetchall()
+        phones = wh.execute(
+            "select complainant_phone from staging.stg_exchange__complaints where complainant_phone is not null"
+        ).fetchall()
+    assert raw_ids > 0
+    assert staged and all(id_no[6:14] == "********" and name.endswith("**") for id_no, name in staged)
+    assert phones and all(phone[3:7] == "****" for (phone,) in phones)
