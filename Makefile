@@ -53,7 +53,7 @@ demo: $(STAMPS)/venv $(STAMPS)/superset
 stop:
 	@if [ -x $(VENV)/bin/esup ]; then $(VENV)/bin/esup demo --stop; else echo "nothing to stop"; fi
 
-# Starts its own PostgreSQL (port 55433) unless ESUP_TEST_PG_URL names one.
+# Starts its own PostgreSQL (a free 127.0.0.1 port) unless ESUP_TEST_PG_URL names one.
 test: $(STAMPS)/venv $(STAMPS)/superset $(STAMPS)/browser
 	$(VENV)/bin/ruff check esup dags tests expectations dashboards
 	$(VENV)/bin/ruff format --check esup dags tests expectations dashboards

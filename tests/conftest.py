@@ -1,32 +1,43 @@
 """Shared fixtures: a real PostgreSQL for the whole session, and a warehouse built end to end.
 
-The tests start their own embedded PostgreSQL (port 55433, data under .esup/test-pg) unless
+The tests start their own embedded PostgreSQL (a free port, data under .esup/test-pg/<pid>) unless
 ``ESUP_TEST_PG_URL`` names an existing server (its ``postgres`` database).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 from pathlib import Path
 
 import pytest
 
 from esup import pg, settings
 
-TEST_PORT = 55433
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> str:
-    """URL of the ``postgres`` database of a running server the tests may create databases on."""
+def pg_server():
+    """URL of the ``postgres`` database of a running server the tests may create databases on.
+
+    Each session gets its own server (data dir and free port), so test sessions never stop each
+    other's; it is stopped and removed at the end.
+    """
     if os.environ.get("ESUP_TEST_PG_URL"):
         yield os.environ["ESUP_TEST_PG_URL"]
         return
-    started_here = not pg.is_running(Path(settings.home()) / "test-pg")
-    url = pg.start(settings.home() / "test-pg", port=TEST_PORT)
+    data_dir = settings.home() / "test-pg" / str(os.getpid())
+    shutil.rmtree(data_dir, ignore_errors=True)
+    url = pg.start(data_dir, port=free_port())
     yield url
-    if started_here and not os.environ.get("ESUP_TEST_KEEP_PG"):
-        pg.stop(settings.home() / "test-pg")
+    if not os.environ.get("ESUP_TEST_KEEP_PG"):
+        pg.stop(data_dir)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture()

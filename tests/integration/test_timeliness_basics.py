@@ -47,9 +47,10 @@ def case(no, code, accepted_at):
 
 @pytest.fixture(scope="module")
 def timeliness(pg_server):
-    for name in ("tl_exchange", "tl_warehouse"):
+    for name in ("tl_exchange", "tl_office", "tl_warehouse"):
         pg.drop_database(pg_server, name)
     exchange = pg.ensure_database(pg_server, "tl_exchange")
+    office = pg.ensure_database(pg_server, "tl_office")
     warehouse = pg.ensure_database(pg_server, "tl_warehouse")
     create_exchange(exchange)
     insert_rows(
@@ -76,6 +77,8 @@ def timeliness(pg_server):
             case("NORISK", "P5", "2026-11-17 10:00+08"),
             case("LATEHOL", "P3", "2026-09-24 10:00+08"),  # completed on a holiday after its due date
             case("EARLYBJ", "P1", "2026-11-04 07:30+08"),  # still 3 Nov in UTC
+            case("EXEMPT", "P3", "2026-11-16 10:00+08"),  # late only because of exempt days (T9)
+            case("UNKNOWN", "NOPE", "2026-11-16 10:00+08"),  # a power code the catalogue does not have
         ],
     )
     insert_rows(
@@ -124,16 +127,42 @@ def timeliness(pg_server):
             },
         ],
     )
-    sources = [Source("scjgj", "department", exchange, "SCJGJ")]
+    create_exchange(office, kind="supervision")
+    insert_rows(
+        office,
+        "exemption",
+        [
+            # a city-wide system failure on 18 Nov, and applicant fraud on one case on 17 Nov
+            {
+                "exemption_id": "E1",
+                "scope": "city",
+                "reason_type": "system_failure",
+                "start_at": "2026-11-18 08:00+08",
+                "end_at": "2026-11-18 20:00+08",
+                "uploaded_at": "2026-11-19 09:00+08",
+            },
+            {
+                "exemption_id": "E2",
+                "scope": "case",
+                "department_code": "SCJGJ",
+                "case_no": "EXEMPT",
+                "reason_type": "applicant_fraud",
+                "start_at": "2026-11-17 09:00+08",
+                "end_at": "2026-11-17 18:00+08",
+                "uploaded_at": "2026-11-19 09:00+08",
+            },
+        ],
+    )
+    sources = [Source("scjgj", "department", exchange, "SCJGJ"), Source("office", "supervision", office)]
     run_id = pipeline.prepare_warehouse(warehouse, sources)
-    assert pipeline.ingest_all(warehouse, sources, run_id)[0].error is None
+    assert [r.error for r in pipeline.ingest_all(warehouse, sources, run_id)] == [None, None]
     result = pipeline.run_dbt(warehouse, AS_OF)
     assert result.success, result.failures
     with psycopg.connect(warehouse) as conn:
         conn.row_factory = psycopg.rows.dict_row
         rows = {r["case_no"]: r for r in conn.execute("select * from marts.case_timeliness")}
     yield rows
-    for name in ("tl_exchange", "tl_warehouse"):
+    for name in ("tl_exchange", "tl_office", "tl_warehouse"):
         pg.drop_database(pg_server, name)
 
 
@@ -195,3 +224,22 @@ def test_dates_are_beijing_dates_T4(timeliness):
     assert row["status"] == "completed_on_time"
     assert all(r["as_of"] == AS_OF for r in timeliness.values())
     assert not any(r["calendar_provisional"] for r in timeliness.values())
+
+
+def test_exempt_days_are_reported_beside_the_facts_T9(timeliness):
+    row = timeliness["EXEMPT"]
+    # due 19 Nov (17, 18, 19); 17 Nov (case) and 18 Nov (city) are exempt: late only because of them
+    assert (row["elapsed_wd"], row["exempt_wd"], row["status"]) == (4, 2, "overdue")
+    assert row["promised_due_date"] == date(2026, 11, 19)
+    assert row["late_only_because_exempt"] is True
+    # the city-wide day counts for every case it touches ...
+    friday = timeliness["FRIDAY"]
+    assert (friday["exempt_wd"], friday["status"], friday["late_only_because_exempt"]) == (1, "overdue", False)
+    # ... but not where a suspension already removed it (T3)
+    assert timeliness["SUSPENDED"]["exempt_wd"] == 0
+    assert timeliness["HOLIDAY"]["exempt_wd"] == 0
+
+
+def test_a_case_on_an_unknown_power_gets_no_status(timeliness):
+    row = timeliness["UNKNOWN"]
+    assert (row["promised_due_date"], row["status"], row["status_label"]) == (None, None, "无法判定(事项未知)")

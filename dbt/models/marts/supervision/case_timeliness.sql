@@ -1,7 +1,8 @@
 -- One row per case: elapsed and remaining working days, due dates and the T5/T6 status.
 -- T2: the acceptance day is not counted; a limit of N WD ends with the N-th WD after it.
 -- T3: suspended WD do not count and move the due date; T8: extensions lengthen the legal limit.
--- T9 exemptions (exempt_wd) are computed by the timeliness issue; 0 until then.
+-- T9: exempt WD are reported beside the facts (they change no count, date or status); a case late
+-- only because of them is marked so cards and scores can skip it.
 with cases as (
 
     select * from {{ ref('int_cases_measured') }}
@@ -11,6 +12,12 @@ with cases as (
 suspension_periods as (
 
     select * from {{ ref('int_case_suspensions_merged') }}
+
+),
+
+exemption_totals as (
+
+    select * from {{ ref('int_case_exemptions_counted') }}
 
 ),
 
@@ -50,7 +57,7 @@ counted as (
     select
         cases.*,
         coalesce(suspension_totals.suspended_wd, 0) as suspended_wd,
-        0 as exempt_wd,
+        coalesce(exemption_totals.exempt_wd, 0) as exempt_wd,
         accepted_day.workday_number as accepted_day_number,
         measured_day.workday_number - accepted_day.workday_number
             - coalesce(suspension_totals.suspended_wd, 0) as elapsed_wd,
@@ -66,6 +73,9 @@ counted as (
     left join suspension_totals
         on suspension_totals.department_code = cases.department_code
         and suspension_totals.case_no = cases.case_no
+    left join exemption_totals
+        on exemption_totals.department_code = cases.department_code
+        and exemption_totals.case_no = cases.case_no
 
 ),
 
@@ -74,10 +84,14 @@ dated as (
     select
         counted.*,
         promised_due.calendar_date as promised_due_date,
-        legal_due.calendar_date as legal_due_date
+        legal_due.calendar_date as legal_due_date,
+        -- T9: the promised due date had the exempt WD not counted
+        exempt_due.calendar_date as exempt_adjusted_due_date
     from counted
     left join workdays as promised_due on promised_due.workday_number = counted.promised_due_day_number
     left join workdays as legal_due on legal_due.workday_number = counted.legal_due_day_number
+    left join workdays as exempt_due
+        on exempt_due.workday_number = counted.promised_due_day_number + counted.exempt_wd
 
 ),
 
@@ -86,6 +100,8 @@ classified as (
     select
         dated.*,
         case
+            -- no power found for the case (unknown code, Q5): no limit, nothing to judge
+            when promised_due_date is null then null
             when is_completed and completion_date < promised_due_date then 'completed_early'
             when is_completed and completion_date = promised_due_date then 'completed_on_time'
             when is_completed then 'completed_late'
@@ -101,49 +117,62 @@ classified as (
 
 ),
 
+judged as (
+
+    select
+        classified.*,
+        classified.status in ('completed_late', 'overdue')
+            and classified.exempt_wd > 0
+            and classified.measured_on <= classified.exempt_adjusted_due_date as late_only_because_exempt
+    from classified
+
+),
+
 final as (
 
     select
-        classified.department_code,
-        classified.department_name,
-        classified.case_no,
-        classified.power_code,
-        classified.power_name,
-        classified.power_category,
-        classified.is_risk_point,
-        classified.channel,
-        classified.accepted_at,
-        classified.accepted_date,
-        classified.completed_at,
-        classified.completion_date,
-        classified.promised_limit_wd,
-        classified.legal_limit_wd,
-        classified.extension_wd,
-        classified.suspended_wd,
-        classified.exempt_wd,
-        classified.elapsed_wd,
-        case when not classified.is_completed
-            then classified.promised_limit_wd - classified.elapsed_wd end as remaining_wd,
-        classified.elapsed_calendar_days,
-        classified.promised_due_date,
-        classified.legal_due_date,
-        classified.status,
-        case classified.status
+        judged.department_code,
+        judged.department_name,
+        judged.case_no,
+        judged.power_code,
+        judged.power_name,
+        judged.power_category,
+        judged.is_risk_point,
+        judged.channel,
+        judged.accepted_at,
+        judged.accepted_date,
+        judged.completed_at,
+        judged.completion_date,
+        judged.promised_limit_wd,
+        judged.legal_limit_wd,
+        judged.extension_wd,
+        judged.suspended_wd,
+        judged.exempt_wd,
+        judged.elapsed_wd,
+        case when not judged.is_completed
+            then judged.promised_limit_wd - judged.elapsed_wd end as remaining_wd,
+        judged.elapsed_calendar_days,
+        judged.promised_due_date,
+        judged.legal_due_date,
+        judged.status,
+        case judged.status
             when 'in_progress' then '办理中(绿灯)'
             when 'approaching' then '临近时限(黄灯)'
             when 'overdue' then '已超期(红灯)'
             when 'completed_early' then '提前办结'
             when 'completed_on_time' then '按时办结'
             when 'completed_late' then '超期办结'
+            else '无法判定(事项未知)'
         end as status_label,
-        classified.legal_overdue,
+        judged.legal_overdue,
+        judged.late_only_because_exempt,
         -- T1: a day the calendar sources do not cover was counted as Mon-Fri somewhere in this case.
-        last_day.provisional_day_number > classified.accepted_provisional_number as calendar_provisional,
+        last_day.provisional_day_number > judged.accepted_provisional_number as calendar_provisional,
         {{ as_of() }} as as_of
-    from classified
+    from judged
     left join calendar as last_day
         on last_day.calendar_date = greatest(
-            classified.measured_on, classified.promised_due_date, classified.legal_due_date
+            judged.measured_on, judged.promised_due_date, judged.legal_due_date
         )
 
 )
