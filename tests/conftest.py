@@ -15,6 +15,7 @@ import pytest
 
 from esup import pg, settings
 
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
