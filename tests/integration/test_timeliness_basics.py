@@ -127,6 +127,52 @@ def timeliness(pg_server):
             },
         ],
     )
+    insert_rows(
+        exchange,
+        "power_flow_node",
+        [
+            {
+                "power_code": "P5",
+                "version": 1,
+                "node_seq": seq,
+                "node_name": name,
+                "post_code": post,
+                "limit_wd": limit,
+                "uploaded_at": "2026-01-01 09:00+08",
+            }
+            for seq, name, post, limit in ((1, "受理", "CK", 1), (2, "审查", "SC", 1), (3, "审批", "LD", 2))
+        ],
+    )
+    insert_rows(
+        exchange,
+        "case_node",
+        [
+            {
+                "case_no": "HOLIDAY",
+                "node_seq": 1,
+                "post_code": "CK",
+                "started_at": "2026-09-29 09:00+08",
+                "finished_at": "2026-09-30 10:00+08",
+                "uploaded_at": "2026-09-30 11:00+08",
+            },
+            {
+                "case_no": "HOLIDAY",
+                "node_seq": 2,
+                "post_code": "SC",
+                "started_at": "2026-09-30 10:00+08",
+                "finished_at": "2026-10-09 10:00+08",
+                "uploaded_at": "2026-10-09 11:00+08",
+            },
+            {
+                "case_no": "SUSPENDED",
+                "node_seq": 3,
+                "post_code": "LD",
+                "started_at": "2026-11-16 09:30+08",
+                "finished_at": None,
+                "uploaded_at": "2026-11-16 10:00+08",
+            },
+        ],
+    )
     create_exchange(office, kind="supervision")
     insert_rows(
         office,
@@ -161,6 +207,8 @@ def timeliness(pg_server):
     with psycopg.connect(warehouse) as conn:
         conn.row_factory = psycopg.rows.dict_row
         rows = {r["case_no"]: r for r in conn.execute("select * from marts.case_timeliness")}
+        nodes = {(r["case_no"], r["node_seq"]): r for r in conn.execute("select * from marts.node_timeliness")}
+    rows["nodes"] = nodes
     yield rows
     for name in ("tl_exchange", "tl_office", "tl_warehouse"):
         pg.drop_database(pg_server, name)
@@ -222,8 +270,9 @@ def test_dates_are_beijing_dates_T4(timeliness):
     assert row["accepted_date"] == date(2026, 11, 4)
     assert row["promised_due_date"] == date(2026, 11, 5)
     assert row["status"] == "completed_on_time"
-    assert all(r["as_of"] == AS_OF for r in timeliness.values())
-    assert not any(r["calendar_provisional"] for r in timeliness.values())
+    cases = [r for key, r in timeliness.items() if key != "nodes"]
+    assert all(r["as_of"] == AS_OF for r in cases)
+    assert not any(r["calendar_provisional"] for r in cases)
 
 
 def test_exempt_days_are_reported_beside_the_facts_T9(timeliness):
@@ -243,3 +292,14 @@ def test_exempt_days_are_reported_beside_the_facts_T9(timeliness):
 def test_a_case_on_an_unknown_power_gets_no_status(timeliness):
     row = timeliness["UNKNOWN"]
     assert (row["promised_due_date"], row["status"], row["status_label"]) == (None, None, "无法判定(事项未知)")
+
+
+def test_node_limits_T7(timeliness):
+    nodes = timeliness["nodes"]
+    first, second = nodes[("HOLIDAY", 1)], nodes[("HOLIDAY", 2)]
+    assert (first["elapsed_wd"], first["limit_wd"], first["over_limit"]) == (1, 1, False)
+    # after 30 Sep: 8 and 9 Oct (National Day in between)
+    assert (second["elapsed_wd"], second["over_limit"], second["node_name"]) == (2, True, "审查")
+    # unfinished, measured to the evaluation date, suspended WD (18-20 Nov) removed
+    open_node = nodes[("SUSPENDED", 3)]
+    assert (open_node["elapsed_wd"], open_node["is_finished"], open_node["over_limit"]) == (1, False, False)

@@ -1,0 +1,121 @@
+-- T7 (O18): one row per node of a case's internal flow, against the node limit of the power
+-- version the case was accepted under. A node's WD are counted like the case's (T2-T4): the WD d
+-- with start date < d <= finish date (the evaluation date while unfinished), suspended WD (T3)
+-- removed. A node over its limit is a node-level warning.
+with case_nodes as (
+
+    select * from {{ ref('stg_exchange__case_nodes') }}
+
+),
+
+cases as (
+
+    select * from {{ ref('int_cases_measured') }}
+
+),
+
+flow_nodes as (
+
+    select * from {{ ref('stg_exchange__power_flow_nodes') }}
+
+),
+
+suspension_periods as (
+
+    select * from {{ ref('int_case_suspensions_merged') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('int_calendar_days_numbered') }}
+
+),
+
+nodes_dated as (
+
+    select
+        case_nodes.department_code,
+        cases.department_name,
+        case_nodes.case_no,
+        case_nodes.node_seq,
+        case_nodes.post_code,
+        case_nodes.handler_account,
+        case_nodes.opinion,
+        case_nodes.started_at,
+        case_nodes.finished_at,
+        flow_nodes.node_name,
+        flow_nodes.limit_wd,
+        coalesce(flow_nodes.is_risk_point, false) as is_risk_point,
+        {{ shanghai_date('case_nodes.started_at') }} as start_date,
+        coalesce({{ shanghai_date('case_nodes.finished_at') }}, {{ as_of_date() }}) as end_date
+    from case_nodes
+    inner join cases
+        on cases.department_code = case_nodes.department_code
+        and cases.case_no = case_nodes.case_no
+    left join flow_nodes
+        on flow_nodes.department_code = cases.department_code
+        and flow_nodes.power_code = cases.power_code
+        and flow_nodes.version = cases.power_version
+        and flow_nodes.node_seq = case_nodes.node_seq
+    where case_nodes.started_at is not null
+
+),
+
+suspended as (
+
+    -- WD of the case's suspension periods that fall inside the node's (start, end].
+    select
+        nodes_dated.department_code,
+        nodes_dated.case_no,
+        nodes_dated.node_seq,
+        sum(greatest(overlap_end.workday_number - overlap_start.workday_number, 0))::integer as suspended_wd
+    from nodes_dated
+    inner join suspension_periods
+        on suspension_periods.department_code = nodes_dated.department_code
+        and suspension_periods.case_no = nodes_dated.case_no
+        and suspension_periods.start_date < nodes_dated.end_date
+        and suspension_periods.end_date > nodes_dated.start_date
+    inner join calendar as overlap_start
+        on overlap_start.calendar_date = greatest(suspension_periods.start_date, nodes_dated.start_date)
+    inner join calendar as overlap_end
+        on overlap_end.calendar_date = least(suspension_periods.end_date, nodes_dated.end_date)
+    group by nodes_dated.department_code, nodes_dated.case_no, nodes_dated.node_seq
+
+),
+
+final as (
+
+    select
+        nodes_dated.department_code,
+        nodes_dated.department_name,
+        nodes_dated.case_no,
+        nodes_dated.node_seq,
+        nodes_dated.node_name,
+        nodes_dated.post_code,
+        nodes_dated.handler_account,
+        nodes_dated.opinion,
+        nodes_dated.is_risk_point,
+        nodes_dated.started_at,
+        nodes_dated.finished_at,
+        nodes_dated.finished_at is not null as is_finished,
+        nodes_dated.limit_wd,
+        greatest(end_day.workday_number - start_day.workday_number - coalesce(suspended.suspended_wd, 0), 0)
+            as elapsed_wd,
+        coalesce(
+            end_day.workday_number - start_day.workday_number - coalesce(suspended.suspended_wd, 0)
+                > nodes_dated.limit_wd,
+            false
+        ) as over_limit,
+        {{ as_of() }} as as_of
+    from nodes_dated
+    left join calendar as start_day on start_day.calendar_date = nodes_dated.start_date
+    left join calendar as end_day on end_day.calendar_date = nodes_dated.end_date
+    left join suspended
+        on suspended.department_code = nodes_dated.department_code
+        and suspended.case_no = nodes_dated.case_no
+        and suspended.node_seq = nodes_dated.node_seq
+
+)
+
+select * from final
