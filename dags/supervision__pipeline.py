@@ -72,11 +72,16 @@ def supervision__pipeline():
 
     @task(trigger_rule="all_done")
     def build_models(data_interval_end=None) -> int:
+        import logging
+
         from esup import pipeline, settings
 
         result = pipeline.run_dbt(settings.warehouse_url(), data_interval_end)
         if not result.success:
             raise RuntimeError("dbt build failed:\n" + "\n".join(result.failures))
+        warning = pipeline.provisional_calendar_warning(settings.warehouse_url())
+        if warning:
+            logging.getLogger(__name__).warning(warning)
         return result.nodes
 
     @task

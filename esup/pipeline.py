@@ -119,3 +119,28 @@ def load_expectations():
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+def provisional_calendar_warning(warehouse_url: str) -> str | None:
+    """T1: a loud warning while open cases depend on days no calendar source covers yet."""
+    with psycopg.connect(warehouse_url) as conn:
+        count, first_day = conn.execute(
+            """
+            select count(*), min(calendar_date)
+            from marts.case_timeliness
+            cross join lateral (
+                -- the first day after the last one a calendar source covers
+                select max(calendar_date) + 1 as calendar_date
+                from intermediate.int_calendar_days_numbered
+                where not is_provisional
+            ) as provisional
+            where calendar_provisional and status in ('in_progress', 'approaching', 'overdue')
+            """
+        ).fetchone()
+    if not count:
+        return None
+    return (
+        f"T1 日历警告: {count} 件在办件的期限计算用到了尚无节假日安排的日期（自 {first_day} 起按周一至周五临时计算）。"
+        f" {count} open case(s) depend on provisional calendar days from {first_day}: add the State Council's"
+        " holiday notice to dbt/seeds/calendar_overrides.csv and rebuild."
+    )

@@ -91,6 +91,9 @@ def run(args) -> int:
         console.print("[red]dbt build failed[/red]")
         return 1
     console.print(f"  [green]✓[/green] {dbt.nodes} dbt nodes")
+    warning = pipeline.provisional_calendar_warning(warehouse_url)
+    if warning:
+        console.print(f"[bold red]⚠ {warning}[/bold red]")
 
     if not args.skip_expectations:
         console.rule("expectations (Great Expectations)")
