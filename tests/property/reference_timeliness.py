@@ -202,7 +202,7 @@ def evaluate(case: Case, as_of: datetime, exemptions: Iterable[Exemption] = ()) 
         share = RISK_POINT_APPROACHING_SHARE if case.is_risk_point else APPROACHING_SHARE
         if today > promised_due:
             status = "overdue"
-        elif remaining <= math.ceil(promised_limit * share):
+        elif remaining < math.ceil(promised_limit * share):
             status = "approaching"
         else:
             status = "in_progress"

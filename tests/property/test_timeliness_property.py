@@ -16,9 +16,11 @@ The reference implementation itself is pinned by hand-computed cases at the bott
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -34,6 +36,7 @@ from tests.property.reference_timeliness import (
     Exemption,
     Suspension,
     Timeliness,
+    add_workdays,
     calendar_covers,
     evaluate,
     is_workday,
@@ -83,6 +86,14 @@ def interesting_days() -> list[date]:
 INTERESTING_DAYS = interesting_days()
 
 
+def workdays_before(day: date, count: int) -> date:
+    """The latest acceptance date with exactly ``count`` working days after it up to ``day``."""
+    while count > 0:
+        count -= is_workday(day)
+        day -= timedelta(days=1)
+    return day
+
+
 class BatchGenerator:
     """One batch of random cases and exempt windows, all known by the evaluation time."""
 
@@ -121,19 +132,31 @@ class BatchGenerator:
     def case(self, number: int) -> Case:
         rng = self.rng
         case_no = f"C{number:05d}"
-        last_acceptance = min(LAST_ACCEPTANCE, self.today)
-        accepted_at = self.instant(
-            self.day_between(max(FIRST_ACCEPTANCE, self.today - timedelta(days=400)), last_acceptance)
-        )
-        accepted = accepted_at.astimezone(SHANGHAI).date()
         promised, legal, risk = self.power()
+        last_acceptance = min(LAST_ACCEPTANCE, self.today)
+        if rng.random() < 0.45:  # recent enough to be still running at the evaluation time
+            first_acceptance = self.today - timedelta(days=int(promised * 1.6) + 10)
+        else:
+            first_acceptance = self.today - timedelta(days=400)
+        accepted_day = self.day_between(max(FIRST_ACCEPTANCE, first_acceptance), last_acceptance)
+        # Some open cases sit right on the yellow-light threshold N - ceil(N * share) (T6).
+        on_threshold = rng.random() < 0.08
+        if on_threshold:
+            share = Fraction(1, 2) if risk else Fraction(1, 5)
+            used = max(0, promised - math.ceil(promised * share) + rng.choice([-1, 0, 0, 1]))
+            accepted_day = max(FIRST_ACCEPTANCE, min(last_acceptance, workdays_before(self.today, used)))
+        accepted_at = self.instant(accepted_day)
+        accepted = accepted_at.astimezone(SHANGHAI).date()
         horizon = max(1, (self.today - accepted).days)
 
         completed_at = None
-        if rng.random() < 0.5:
-            if rng.random() < 0.2:  # on a weekend or a holiday
+        if not on_threshold and rng.random() < 0.5:
+            pick = rng.random()
+            if pick < 0.2:  # on a weekend or a holiday
                 start = accepted + timedelta(days=rng.randint(0, 2 * promised + 3))
                 day = next(d for d in (start + timedelta(days=k) for k in range(30)) if not is_workday(d))
+            elif pick < 0.55:  # around the nominal due date
+                day = add_workdays(accepted, promised) + timedelta(days=rng.randint(-2, 2))
             else:
                 day = accepted + timedelta(days=rng.randint(0, int(promised * 1.6) + 8))
             candidate = max(self.instant(day), accepted_at)
@@ -141,7 +164,7 @@ class BatchGenerator:
                 completed_at = candidate
 
         suspensions = []
-        count = rng.choices([0, 1, 2, 3], weights=[50, 25, 15, 10])[0]
+        count = 0 if on_threshold else rng.choices([0, 1, 2, 3], weights=[50, 25, 15, 10])[0]
         for _ in range(count):
             if suspensions and rng.random() < 0.4:  # overlapping the previous one
                 previous = suspensions[-1]
@@ -165,7 +188,9 @@ class BatchGenerator:
         )
 
     def exemption(self, scope: str, department_code: str | None = None, case_no: str | None = None) -> Exemption:
-        start_day = self.day_between(FIRST_ACCEPTANCE, self.today)
+        # half of them recent, where they touch cases still running or just overdue
+        first = self.today - timedelta(days=15) if self.rng.random() < 0.5 else FIRST_ACCEPTANCE
+        start_day = self.day_between(first, self.today)
         start_at = self.instant(start_day)
         end_at = None
         if self.rng.random() < 0.9:
@@ -441,7 +466,7 @@ def test_reference_extension_lengthens_the_legal_limit_only():
 
 
 def test_reference_approaching_share_is_exact():
-    # N = 15: ceil(15 × 0.2) = 3 exactly (in floating point 15 * 0.2 = 3.0000000000000004)
+    # N = 15: the last ceil(15 × 0.2) = 3 WD are yellow, the 4th from the end is still green
     case = Case(DEPARTMENT, "FIFTEEN", bj("2026-11-02 09:00"), 15)
     assert evaluate(case, bj("2026-11-17 12:00")).remaining_wd == 4
     assert evaluate(case, bj("2026-11-17 12:00")).status == "in_progress"

@@ -1,0 +1,307 @@
+-- L (S21): the daily supervision log — per day and department, and for the city
+-- (department_code = 'ALL'): what was accepted and completed that day, what was in progress,
+-- approaching (T6) and overdue (T6) at 24:00, supervision tasks the office started itself (自发督办)
+-- and department replies that arrived (反馈督办), the ratios, and the day's events uploaded more
+-- than 24 hours late (Q1). The last day is counted up to the evaluation time.
+-- Incremental: a run rebuilds only the days of its look-back window (a late upload restates the
+-- day it belongs to) plus any day not logged yet; older days keep the rows an earlier run wrote.
+{{ config(
+    materialized='incremental',
+    unique_key=['log_date', 'department_code'],
+    incremental_strategy='delete+insert',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where log_date > {{ as_of_date() }}{% endif %}",
+) }}
+
+with cases as (
+
+    select * from {{ ref('int_cases_measured') }}
+
+),
+
+timeliness as (
+
+    select * from {{ ref('case_timeliness') }}
+
+),
+
+suspension_periods as (
+
+    select * from {{ ref('int_case_suspensions_merged') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('int_calendar_days_numbered') }}
+
+),
+
+uploads as (
+
+    select * from {{ ref('upload_timeliness') }}
+
+),
+
+tasks as (
+
+    select * from {{ ref('stg_exchange__supervision_tasks') }}
+
+),
+
+task_actions as (
+
+    select * from {{ ref('stg_exchange__supervision_task_actions') }}
+
+),
+
+sources as (
+
+    select * from {{ source('platform', 'sources') }}
+
+),
+
+window_bounds as (
+
+    select
+        {% if is_incremental() -%}
+        -- the look-back window, and any day between the last logged one and it
+        least(
+            {{ as_of_date() }} - {{ var('daily_log_lookback_days') }},
+            coalesce((select max(log_date) + 1 from {{ this }}), {{ as_of_date() }})
+        ) as first_day,
+        {%- else -%}
+        (select min(accepted_date) from cases where accepted_date > date '2000-01-01') as first_day,
+        {%- endif %}
+        {{ as_of_date() }} as last_day
+
+),
+
+days as (
+
+    select generate_series(first_day, last_day, interval '1 day')::date as log_date
+    from window_bounds
+
+),
+
+departments as (
+
+    select department_code from sources where kind = 'department'
+    union
+    select department_code from cases
+
+),
+
+-- One row per case and day it was open at 24:00 (accepted on or before, not completed by then).
+case_days as (
+
+    select
+        cases.department_code,
+        cases.case_no,
+        days.log_date,
+        cases.promised_limit_wd,
+        cases.is_risk_point,
+        accepted_day.workday_number as accepted_day_number
+    from cases
+    inner join days
+        on days.log_date >= cases.accepted_date
+        and (cases.completion_date is null or days.log_date < cases.completion_date)
+    inner join calendar as accepted_day on accepted_day.calendar_date = cases.accepted_date
+    where cases.promised_limit_wd is not null
+
+),
+
+-- T3 as the data shows it that day: WD suspended up to the day, and the part that moves the due date.
+case_day_suspensions as (
+
+    select
+        case_days.department_code,
+        case_days.case_no,
+        case_days.log_date,
+        sum(clipped_end.workday_number - period_start.workday_number) as suspended_wd,
+        sum(case when suspension_periods.used_wd_at_start < case_days.promised_limit_wd
+            then clipped_end.workday_number - period_start.workday_number else 0 end) as shift_wd
+    from case_days
+    inner join suspension_periods
+        on suspension_periods.department_code = case_days.department_code
+        and suspension_periods.case_no = case_days.case_no
+        and suspension_periods.start_date < case_days.log_date
+    inner join calendar as period_start on period_start.calendar_date = suspension_periods.start_date
+    inner join calendar as clipped_end
+        on clipped_end.calendar_date = least(suspension_periods.end_date, case_days.log_date)
+    group by case_days.department_code, case_days.case_no, case_days.log_date
+
+),
+
+case_day_lights as (
+
+    select
+        case_days.department_code,
+        case_days.log_date,
+        day.workday_number - case_days.accepted_day_number - coalesce(case_day_suspensions.suspended_wd, 0)
+            as elapsed_wd,
+        case_days.accepted_day_number + case_days.promised_limit_wd + coalesce(case_day_suspensions.shift_wd, 0)
+            as due_day_number,
+        day.workday_number as day_number,
+        day.is_workday,
+        case_days.promised_limit_wd,
+        case_days.is_risk_point
+    from case_days
+    inner join calendar as day on day.calendar_date = case_days.log_date
+    left join case_day_suspensions
+        on case_day_suspensions.department_code = case_days.department_code
+        and case_day_suspensions.case_no = case_days.case_no
+        and case_day_suspensions.log_date = case_days.log_date
+
+),
+
+open_at_midnight as (
+
+    select
+        department_code,
+        log_date,
+        count(*) as in_progress_eod,
+        -- past the due date: a later WD, or a rest day after the due WD
+        count(*) filter (where day_number > due_day_number or (day_number = due_day_number and not is_workday))
+            as overdue_eod,
+        count(*) filter (
+            where not (day_number > due_day_number or (day_number = due_day_number and not is_workday))
+                and promised_limit_wd - elapsed_wd <= ceil(promised_limit_wd * (
+                    case when is_risk_point then {{ var('risk_point_approaching_share') }}
+                        else {{ var('approaching_share') }} end))
+        ) as approaching_eod
+    from case_day_lights
+    group by department_code, log_date
+
+),
+
+accepted as (
+
+    select department_code, accepted_date as log_date, count(*) as accepted
+    from timeliness
+    group by department_code, accepted_date
+
+),
+
+completed as (
+
+    select
+        department_code,
+        completion_date as log_date,
+        count(*) as completed,
+        count(*) filter (where status = 'completed_early') as completed_early
+    from timeliness
+    where completion_date is not null
+    group by department_code, completion_date
+
+),
+
+self_initiated as (
+
+    select target_department_code as department_code, {{ shanghai_date('issued_at') }} as log_date, count(*) as tasks
+    from tasks
+    where origin = 'self'
+    group by 1, 2
+
+),
+
+feedback as (
+
+    select tasks.target_department_code as department_code, {{ shanghai_date('task_actions.acted_at') }} as log_date,
+        count(*) as replies
+    from task_actions
+    inner join tasks on tasks.task_no = task_actions.task_no
+    where task_actions.action = 'reply'
+    group by 1, 2
+
+),
+
+late_events as (
+
+    select department_code, occurred_date as log_date, count(*) filter (where is_late) as late_events
+    from uploads
+    group by department_code, occurred_date
+
+),
+
+per_department as (
+
+    select
+        days.log_date,
+        departments.department_code,
+        coalesce(accepted.accepted, 0) as accepted,
+        coalesce(completed.completed, 0) as completed,
+        coalesce(open_at_midnight.in_progress_eod, 0) as in_progress_eod,
+        coalesce(completed.completed_early, 0) as completed_early,
+        coalesce(open_at_midnight.approaching_eod, 0) as approaching_eod,
+        coalesce(open_at_midnight.overdue_eod, 0) as overdue_eod,
+        coalesce(self_initiated.tasks, 0) as supervision_self_initiated,
+        coalesce(feedback.replies, 0) as supervision_feedback,
+        coalesce(late_events.late_events, 0) as late_upload_events
+    from days
+    cross join departments
+    left join accepted
+        on accepted.department_code = departments.department_code and accepted.log_date = days.log_date
+    left join completed
+        on completed.department_code = departments.department_code and completed.log_date = days.log_date
+    left join open_at_midnight
+        on open_at_midnight.department_code = departments.department_code
+        and open_at_midnight.log_date = days.log_date
+    left join self_initiated
+        on self_initiated.department_code = departments.department_code
+        and self_initiated.log_date = days.log_date
+    left join feedback
+        on feedback.department_code = departments.department_code and feedback.log_date = days.log_date
+    left join late_events
+        on late_events.department_code = departments.department_code and late_events.log_date = days.log_date
+
+),
+
+with_city as (
+
+    select * from per_department
+
+    union all
+
+    select
+        log_date,
+        'ALL' as department_code,
+        sum(accepted),
+        sum(completed),
+        sum(in_progress_eod),
+        sum(completed_early),
+        sum(approaching_eod),
+        sum(overdue_eod),
+        sum(supervision_self_initiated),
+        sum(supervision_feedback),
+        sum(late_upload_events)
+    from per_department
+    group by log_date
+
+),
+
+final as (
+
+    select
+        with_city.log_date,
+        with_city.department_code,
+        case when with_city.department_code = 'ALL' then '全市' else coalesce(units.name_zh, with_city.department_code)
+            end as department_name,
+        with_city.accepted::integer as accepted,
+        with_city.completed::integer as completed,
+        with_city.in_progress_eod::integer as in_progress_eod,
+        with_city.completed_early::integer as completed_early,
+        with_city.approaching_eod::integer as approaching_eod,
+        with_city.overdue_eod::integer as overdue_eod,
+        with_city.supervision_self_initiated::integer as supervision_self_initiated,
+        with_city.supervision_feedback::integer as supervision_feedback,
+        with_city.late_upload_events::integer as late_upload_events,
+        round(with_city.completed_early::numeric / nullif(with_city.completed, 0), 4) as early_completion_rate,
+        round(with_city.overdue_eod::numeric / nullif(with_city.in_progress_eod, 0), 4) as overdue_rate,
+        round(with_city.approaching_eod::numeric / nullif(with_city.in_progress_eod, 0), 4) as approaching_rate,
+        {{ as_of() }} as as_of
+    from with_city
+    left join {{ ref('units') }} as units on units.department_code = with_city.department_code
+
+)
+
+select * from final
