@@ -171,6 +171,8 @@ def evaluate(case: Case, as_of: datetime, exemptions: Iterable[Exemption] = ()) 
 
     def due_date(limit: int) -> date:
         """The day on which the counted WD reach ``limit`` (removed WD push it later)."""
+        if limit < 1:
+            raise ValueError(f"a time limit is at least 1 WD, got {limit}")
         used = 0
         for day in days_after(accepted):
             if counts(day):
@@ -202,7 +204,7 @@ def evaluate(case: Case, as_of: datetime, exemptions: Iterable[Exemption] = ()) 
         share = RISK_POINT_APPROACHING_SHARE if case.is_risk_point else APPROACHING_SHARE
         if today > promised_due:
             status = "overdue"
-        elif remaining < math.ceil(promised_limit * share):
+        elif remaining <= math.ceil(promised_limit * share):
             status = "approaching"
         else:
             status = "in_progress"

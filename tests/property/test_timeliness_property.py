@@ -138,7 +138,8 @@ class BatchGenerator:
             first_acceptance = self.today - timedelta(days=int(promised * 1.6) + 10)
         else:
             first_acceptance = self.today - timedelta(days=400)
-        accepted_day = self.day_between(max(FIRST_ACCEPTANCE, first_acceptance), last_acceptance)
+        first_acceptance = min(max(FIRST_ACCEPTANCE, first_acceptance), last_acceptance)
+        accepted_day = self.day_between(first_acceptance, last_acceptance)
         # Some open cases sit right on the yellow-light threshold N - ceil(N * share) (T6).
         on_threshold = rng.random() < 0.08
         if on_threshold:
