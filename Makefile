@@ -57,11 +57,13 @@ stop:
 test: $(STAMPS)/venv $(STAMPS)/superset $(STAMPS)/browser
 	$(VENV)/bin/ruff check esup dags tests expectations dashboards
 	$(VENV)/bin/ruff format --check esup dags tests expectations dashboards
+	$(VENV)/bin/sqlfluff lint dbt/models dbt/tests dbt/macros
 	$(VENV)/bin/pytest
 
 lint: $(STAMPS)/venv
 	$(VENV)/bin/ruff check esup dags tests expectations dashboards
 	$(VENV)/bin/ruff format --check esup dags tests expectations dashboards
+	$(VENV)/bin/sqlfluff lint dbt/models dbt/tests dbt/macros
 
 clean: stop
 	rm -rf .esup dbt/target dbt/logs

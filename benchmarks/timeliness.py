@@ -1,0 +1,1074 @@
+"""Timeliness benchmark: the pipeline against the floor of TARGETS.md, per city size.
+
+For each size (cases) the script, on its own PostgreSQL (data in ``.esup/bench-pg``, a free port):
+
+1. simulates the exchange databases (timed and reported, not part of the pipeline);
+2. holds back the last day of uploads, so the daily incremental run has one real day to bring;
+3. measures the floor: COPY every exchange row of the department sources into another database,
+   then one set-based SQL statement giving each case its promised due date, elapsed WD
+   (suspensions removed) and T5/T6 status from a calendar table with a running working-day number;
+4. measures the pipeline as ``esup run`` does it: ingestion (prepare + ingest_all), ``dbt build``
+   of the whole project, Great Expectations; then the timeliness models alone (``--select``);
+5. puts the held-back day back and measures the next day's run (ingest + dbt build + expectations).
+
+Peak memory is the proportional set size (PSS) of this process, its children and every process of
+the benchmark's PostgreSQL, sampled every 0.25 s. Figures go to ``benchmarks/results/`` as one JSON
+and one Markdown file per run. Pass/fail against TARGETS.md is printed, never asserted.
+
+    .venv/bin/python benchmarks/timeliness.py --sizes 100000,300000,1000000
+    .venv/bin/python benchmarks/timeliness.py --quick          # 20,000 cases
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DIR = ROOT / ".esup" / "bench-pg"
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+# Everything the esup package keeps locally (dbt target, GX project, runtime dir) goes under the
+# benchmark's folder, never into the demo's .esup/.
+os.environ["ESUP_HOME"] = str(BENCH_DIR / "home")
+sys.path.insert(0, str(ROOT))
+
+import psutil  # noqa: E402
+import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from esup import pg, pipeline, simulate  # noqa: E402
+from esup.exchange import TABLES_BY_NAME, tables_of_kind  # noqa: E402
+from esup.sources import Source, load_sources  # noqa: E402
+
+SHANGHAI = timezone(timedelta(hours=8))
+DAILY_RUN_HOUR = 19  # the DAG runs daily at 19:00 Beijing time
+WAREHOUSE_DB = "bench_warehouse"
+FLOOR_DB = "bench_floor"
+HOLDOUT_SCHEMA = "bench_holdout"
+TIMELINESS_SELECT = [
+    "--select",
+    "path:models/intermediate/timeliness",
+    "path:models/intermediate/calendar",
+    "case_timeliness",
+    "node_timeliness",
+]
+PHASES = ("floor", "ingest", "dbt", "expectations", "timeliness", "incremental")
+LINEAR_TOLERANCE = 0.20
+
+console = Console()
+
+
+# --------------------------------------------------------------------------------------------
+# Memory: PSS of this process tree and of the benchmark's PostgreSQL
+# --------------------------------------------------------------------------------------------
+
+
+class MemorySampler(threading.Thread):
+    """Samples the summed PSS (and RSS) of the process tree every ``interval`` seconds."""
+
+    def __init__(self, data_dir: Path, interval: float = 0.25):
+        super().__init__(daemon=True, name="memory-sampler")
+        self.data_dir = data_dir
+        self.interval = interval
+        self.me = psutil.Process()
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.phase_pss = self.phase_rss = 0
+        self.peak_pss = self.peak_rss = 0
+
+    def _processes(self) -> list[psutil.Process]:
+        procs = [self.me, *self.me.children(recursive=True)]
+        try:
+            pid = int((self.data_dir / "postmaster.pid").read_text().split()[0])
+            postmaster = psutil.Process(pid)
+            procs += [postmaster, *postmaster.children(recursive=True)]
+        except (OSError, ValueError, IndexError, psutil.Error):
+            pass
+        return procs
+
+    def sample(self) -> tuple[int, int]:
+        pss = rss = 0
+        for proc in self._processes():
+            try:
+                info = proc.memory_full_info()
+            except psutil.Error:
+                continue
+            pss += getattr(info, "pss", info.rss)
+            rss += info.rss
+        with self.lock:
+            self.phase_pss = max(self.phase_pss, pss)
+            self.phase_rss = max(self.phase_rss, rss)
+            self.peak_pss = max(self.peak_pss, pss)
+            self.peak_rss = max(self.peak_rss, rss)
+        return pss, rss
+
+    def run(self) -> None:
+        while not self.stopping.wait(self.interval):
+            self.sample()
+
+    def reset_phase(self) -> None:
+        with self.lock:
+            self.phase_pss = self.phase_rss = 0
+
+    def phase_peak(self) -> tuple[int, int]:
+        self.sample()
+        with self.lock:
+            return self.phase_pss, self.phase_rss
+
+
+@dataclass
+class Measure:
+    seconds: float = 0.0
+    peak_pss: int = 0
+    peak_rss: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "seconds": round(self.seconds, 3),
+            "peak_pss_mb": round(self.peak_pss / 2**20),
+            "peak_rss_mb": round(self.peak_rss / 2**20),
+            **self.extra,
+        }
+
+
+class Recorder:
+    def __init__(self, sampler: MemorySampler):
+        self.sampler = sampler
+        self.measures: dict[str, Measure] = {}
+
+    @contextmanager
+    def measure(self, name: str):
+        console.print(f"  [dim]{datetime.now():%H:%M:%S}[/] {name} …")
+        self.sampler.reset_phase()
+        measure = Measure()
+        load = os.getloadavg()[0]
+        started = time.perf_counter()
+        try:
+            yield measure
+        finally:
+            measure.seconds = time.perf_counter() - started
+            measure.peak_pss, measure.peak_rss = self.sampler.phase_peak()
+            measure.extra.setdefault("load_average_1min_before", round(load, 2))
+            self.measures[name] = measure
+            console.print(
+                f"  [dim]{datetime.now():%H:%M:%S}[/] {name}: [bold]{measure.seconds:.1f} s[/], "
+                f"peak {measure.peak_pss / 2**20:,.0f} MB"
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# Machine, server
+# --------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def machine(server: str) -> dict:
+    with psycopg.connect(server) as conn:
+        version = conn.execute("show server_version").fetchone()[0]
+        settings = dict(
+            conn.execute(
+                "select name, setting || coalesce(unit, '') from pg_settings"
+                " where name in ('shared_buffers', 'work_mem', 'maintenance_work_mem', 'fsync',"
+                " 'synchronous_commit', 'max_parallel_workers_per_gather', 'jit')"
+            ).fetchall()
+        )
+    from importlib.metadata import version as package_version
+
+    return {
+        "nproc": os.cpu_count(),
+        "nproc_available": len(os.sched_getaffinity(0)),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "cpu_model": cpu_model(),
+        "postgresql": version,
+        "postgresql_settings": settings,
+        "python": platform.python_version(),
+        "dbt_core": package_version("dbt-core"),
+        "kernel": platform.release(),
+        "git_commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted_in_dbt_or_esup": git("status", "--porcelain", "dbt", "esup").splitlines(),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Holding back the last day of uploads
+# --------------------------------------------------------------------------------------------
+
+
+def _uploaded_at(types: dict[str, str]) -> sql.Composable:
+    """``uploaded_at`` as timestamptz; an all-text source's untypable value gives null."""
+    if types["uploaded_at"] == "text":
+        return sql.SQL("case when pg_input_is_valid(uploaded_at, 'timestamptz') then uploaded_at::timestamptz end")
+    return sql.SQL("uploaded_at")
+
+
+def _column_types(conn: psycopg.Connection, table: str) -> dict[str, str]:
+    return dict(
+        conn.execute(
+            "select column_name, data_type from information_schema.columns"
+            " where table_schema = 'exchange' and table_name = %s",
+            (table,),
+        ).fetchall()
+    )
+
+
+def hold_back(sources: list[Source], cutoff: datetime) -> int:
+    """Move every exchange row uploaded after ``cutoff`` (a tail of exchange_ids) aside; return the count.
+
+    The simulator assigns exchange_ids in upload order per table, so what was uploaded after the
+    cutoff is exactly the rows from the first such exchange_id on — the ingestion cursor will see
+    them as new when they come back.
+    """
+    moved = 0
+    for source in sources:
+        with psycopg.connect(source.resolved_url(), autocommit=True) as conn:
+            conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(HOLDOUT_SCHEMA)))
+            conn.execute(sql.SQL("create schema {}").format(sql.Identifier(HOLDOUT_SCHEMA)))
+            for table in tables_of_kind(source.kind):
+                name = sql.Identifier(table.name)
+                split = conn.execute(
+                    sql.SQL("select min(exchange_id) from exchange.{} where {} > %s").format(
+                        name, _uploaded_at(_column_types(conn, table.name))
+                    ),
+                    (cutoff,),
+                ).fetchone()[0]
+                conn.execute(
+                    sql.SQL("create table {}.{} as select * from exchange.{} where exchange_id >= %s").format(
+                        sql.Identifier(HOLDOUT_SCHEMA), name, name
+                    ),
+                    (split if split is not None else 2**62,),
+                )
+                moved += conn.execute(
+                    sql.SQL("delete from exchange.{} where exchange_id >= %s").format(name),
+                    (split if split is not None else 2**62,),
+                ).rowcount
+                conn.execute(sql.SQL("vacuum analyze exchange.{}").format(name))
+    return moved
+
+
+def bring_back(sources: list[Source], until: datetime) -> int:
+    """Put back the held rows uploaded up to ``until`` (again a range of exchange_ids); return the count."""
+    restored = 0
+    for source in sources:
+        with psycopg.connect(source.resolved_url()) as conn:
+            for table in tables_of_kind(source.kind):
+                name = sql.Identifier(table.name)
+                held = sql.SQL("{}.{}").format(sql.Identifier(HOLDOUT_SCHEMA), name)
+                split = conn.execute(
+                    sql.SQL("select min(exchange_id) from {} where {} > %s").format(
+                        held, _uploaded_at(_column_types(conn, table.name))
+                    ),
+                    (until,),
+                ).fetchone()[0]
+                restored += conn.execute(
+                    sql.SQL(
+                        "insert into exchange.{} select * from {} where exchange_id < %s order by exchange_id"
+                    ).format(name, held),
+                    (split if split is not None else 2**62,),
+                ).rowcount
+            conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(HOLDOUT_SCHEMA)))
+            conn.commit()
+    return restored
+
+
+# --------------------------------------------------------------------------------------------
+# The floor: raw COPY + one set-based statement
+# --------------------------------------------------------------------------------------------
+
+FLOOR_SQL = """
+create table case_status as
+with cases as (
+    -- current version of each acceptance as known at as_of
+    select distinct on (source_name, case_no)
+        source_name, case_no, power_code, (accepted_at at time zone 'Asia/Shanghai')::date as accepted_date
+    from case_accepted
+    where uploaded_at <= %(as_of)s and case_no is not null
+    order by source_name, case_no, uploaded_at desc, exchange_id desc
+),
+completions as (
+    select distinct on (source_name, case_no)
+        source_name, case_no, (completed_at at time zone 'Asia/Shanghai')::date as completion_date
+    from case_completed
+    where uploaded_at <= %(as_of)s
+    order by source_name, case_no, uploaded_at desc, exchange_id desc
+),
+power_versions as (
+    select distinct on (source_name, power_code, version)
+        source_name, power_code, version, status, effective_from, effective_to, promised_limit_wd,
+        coalesce(is_risk_point, false) as is_risk_point
+    from power_item
+    where uploaded_at <= %(as_of)s
+    order by source_name, power_code, version, uploaded_at desc, exchange_id desc
+),
+measured as (
+    -- the power version in force on the acceptance date (else the latest), the date measured on
+    select distinct on (cases.source_name, cases.case_no)
+        cases.source_name, cases.case_no, cases.accepted_date, completions.completion_date,
+        coalesce(completions.completion_date, %(as_of_date)s) as measured_on,
+        power_versions.promised_limit_wd, power_versions.is_risk_point
+    from cases
+    left join completions using (source_name, case_no)
+    left join power_versions using (source_name, power_code)
+    order by cases.source_name, cases.case_no,
+        (power_versions.status = 'confirmed' and power_versions.effective_from <= cases.accepted_date
+         and (power_versions.effective_to is null or cases.accepted_date < power_versions.effective_to))
+            desc nulls last,
+        power_versions.version desc
+),
+suspensions as (
+    select distinct on (source_name, case_no, suspension_seq)
+        source_name, case_no,
+        (started_at at time zone 'Asia/Shanghai')::date as started_on,
+        (ended_at at time zone 'Asia/Shanghai')::date as ended_on
+    from case_suspension
+    where uploaded_at <= %(as_of)s
+    order by source_name, case_no, suspension_seq, uploaded_at desc, exchange_id desc
+),
+bounded as (
+    -- a suspension removes the WD d with start < d <= end; an open one runs to the measure date
+    select suspensions.source_name, suspensions.case_no,
+        greatest(suspensions.started_on, measured.accepted_date) as start_date,
+        least(coalesce(suspensions.ended_on, measured.measured_on), measured.measured_on) as end_date
+    from suspensions
+    join measured using (source_name, case_no)
+),
+flagged as (
+    select *,
+        coalesce(start_date >= max(end_date) over (
+            partition by source_name, case_no order by start_date, end_date
+            rows between unbounded preceding and 1 preceding), true) as starts_period
+    from bounded
+    where end_date > start_date
+),
+periods as (
+    select *, count(*) filter (where starts_period) over (
+        partition by source_name, case_no order by start_date, end_date rows unbounded preceding) as period
+    from flagged
+),
+suspended as (
+    -- overlapping suspensions merged, so no WD is removed twice
+    select merged.source_name, merged.case_no, sum(last_day.workday_number - first_day.workday_number) as wd
+    from (
+        select source_name, case_no, min(start_date) as start_date, max(end_date) as end_date
+        from periods group by source_name, case_no, period
+    ) as merged
+    join calendar as first_day on first_day.calendar_date = merged.start_date
+    join calendar as last_day on last_day.calendar_date = merged.end_date
+    group by merged.source_name, merged.case_no
+),
+counted as (
+    select measured.*,
+        measured_day.workday_number - accepted_day.workday_number - coalesce(suspended.wd, 0) as elapsed_wd,
+        accepted_day.workday_number + measured.promised_limit_wd + coalesce(suspended.wd, 0) as due_number
+    from measured
+    left join suspended using (source_name, case_no)
+    left join calendar as accepted_day on accepted_day.calendar_date = measured.accepted_date
+    left join calendar as measured_day on measured_day.calendar_date = measured.measured_on
+)
+select counted.source_name, counted.case_no, counted.elapsed_wd, due.calendar_date as promised_due_date,
+    case
+        when due.calendar_date is null then null
+        when counted.completion_date < due.calendar_date then 'completed_early'
+        when counted.completion_date = due.calendar_date then 'completed_on_time'
+        when counted.completion_date is not null then 'completed_late'
+        when %(as_of_date)s > due.calendar_date then 'overdue'
+        when counted.promised_limit_wd - counted.elapsed_wd <= ceil(counted.promised_limit_wd
+            * case when counted.is_risk_point then %(risk_share)s else %(share)s end) then 'approaching'
+        else 'in_progress'
+    end as status
+from counted
+left join calendar as due on due.is_workday and due.workday_number = counted.due_number
+"""
+
+
+def calendar_rows(last_year: int) -> list[tuple[date, bool]]:
+    """The statutory calendar (chinese-calendar) with the project's reviewed overrides, Mon-Fri beyond."""
+    import chinese_calendar
+
+    overrides = {}
+    with open(ROOT / "dbt" / "seeds" / "calendar_overrides.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            overrides[date.fromisoformat(row["calendar_date"])] = row["is_workday"].strip().lower() == "true"
+    known_last = date(max(chinese_calendar.holidays).year, 12, 31)
+    day, last = date(1970, 1, 1), date(max(last_year, known_last.year), 12, 31)
+    rows = []
+    while day <= last:
+        if day in overrides:
+            workday = overrides[day]
+        elif date(2004, 1, 1) <= day <= known_last:
+            workday = chinese_calendar.is_workday(day)
+        else:
+            workday = day.weekday() < 5
+        rows.append((day, workday))
+        day += timedelta(days=1)
+    return rows
+
+
+def run_floor(server: str, sources: list[Source], as_of: datetime, rec: Recorder) -> dict:
+    pg.drop_database(server, FLOOR_DB)
+    url = pg.ensure_database(server, FLOOR_DB)
+    tables = tables_of_kind("department")
+    with psycopg.connect(url, autocommit=True) as conn:
+        for table in tables:
+            cols = ", ".join(f"{c} {t}" for c, t in table.types().items())
+            conn.execute(f"create table {table.name} (source_name text not null, {cols})")
+        conn.execute("create table calendar (calendar_date date primary key, is_workday boolean not null)")
+
+    departments = [s for s in sources if s.kind == "department"]
+    copied = 0
+    with rec.measure("floor COPY") as m:
+        for source in departments:
+            with psycopg.connect(source.resolved_url()) as src, psycopg.connect(url) as dst:
+                for table in tables:
+                    all_text = _column_types(src, table.name)["uploaded_at"] == "text"
+                    cols = sql.SQL(", ").join(map(sql.Identifier, table.all_columns))
+                    out = sql.SQL("copy (select {}, {} from exchange.{}) to stdout").format(
+                        sql.Literal(source.name), cols, sql.Identifier(table.name)
+                    )
+                    # A legacy all-text source: rows that do not type are skipped (PostgreSQL 17+).
+                    into = sql.SQL("copy {} (source_name, {}) from stdin{}").format(
+                        sql.Identifier(table.name), cols, sql.SQL(" with (on_error ignore)" if all_text else "")
+                    )
+                    with src.cursor() as rc, dst.cursor() as wc:
+                        with rc.copy(out) as reader, wc.copy(into) as writer:
+                            for block in reader:
+                                writer.write(block)
+                        copied += rc.rowcount
+                dst.commit()
+        m.extra["rows"] = copied
+    with psycopg.connect(url, autocommit=True) as conn:
+        params = {
+            "as_of": as_of,
+            "as_of_date": as_of.astimezone(SHANGHAI).date(),
+            "share": 0.2,
+            "risk_share": 0.5,
+        }
+        with rec.measure("floor SQL") as m:
+            # The calendar table with a running working-day number.
+            with conn.cursor().copy("copy calendar (calendar_date, is_workday) from stdin") as copy:
+                for row in calendar_rows(as_of.year + 2):
+                    copy.write_row(row)
+            conn.execute(
+                "create table calendar_numbered as select calendar_date, is_workday,"
+                " sum(is_workday::integer) over (order by calendar_date)::integer as workday_number from calendar"
+            )
+            conn.execute("drop table calendar")
+            conn.execute("alter table calendar_numbered rename to calendar")
+            conn.execute("analyze")
+            conn.execute(FLOOR_SQL, params)
+        m.extra["cases"] = conn.execute("select count(*) from case_status").fetchone()[0]
+        statuses = dict(conn.execute("select coalesce(status, 'none'), count(*) from case_status group by 1"))
+    return {"rows_copied": copied, "statuses": statuses}
+
+
+# --------------------------------------------------------------------------------------------
+# The pipeline
+# --------------------------------------------------------------------------------------------
+
+
+def dbt_model_times(warehouse_url: str) -> tuple[list[dict], dict]:
+    """Per-node times of the last dbt invocation, from its run_results.json."""
+    path = pipeline.dbt_target_dir(warehouse_url) / "target" / "run_results.json"
+    try:
+        results = json.loads(path.read_text())["results"]
+    except (OSError, KeyError, ValueError):
+        return [], {}
+    nodes = [
+        {"node": r["unique_id"], "seconds": round(r.get("execution_time") or 0.0, 3), "status": r.get("status")}
+        for r in results
+    ]
+    nodes.sort(key=lambda n: -n["seconds"])
+    totals: dict[str, float] = {}
+    for n in nodes:
+        kind = n["node"].split(".", 1)[0]
+        totals[kind] = round(totals.get(kind, 0.0) + n["seconds"], 3)
+    return nodes, totals
+
+
+def dbt_build(rec: Recorder, name: str, warehouse_url: str, as_of: datetime, extra: list[str] | None = None) -> dict:
+    with rec.measure(name) as m:
+        result = pipeline.run_dbt(warehouse_url, as_of, extra=["--quiet", *(extra or [])])
+        m.extra.update(success=result.success, nodes=result.nodes, failures=result.failures[:10])
+    nodes, totals = dbt_model_times(warehouse_url)
+    m.extra["node_seconds_by_type"] = totals
+    if not result.success:
+        console.print(f"  [red]dbt failed ({len(result.failures)}):[/] " + "; ".join(result.failures[:3]))
+    return {"nodes": nodes, "totals": totals}
+
+
+def ingest(rec: Recorder, name: str, warehouse_url: str, sources: list[Source]) -> None:
+    with rec.measure(name) as m:
+        run_id = pipeline.prepare_warehouse(warehouse_url, sources)
+        results = pipeline.ingest_all(warehouse_url, sources, run_id)
+    departments = [r for r in results if r.kind == "department"]
+    m.extra.update(
+        source_rows=sum(r.source_rows for r in results),
+        loaded=sum(r.loaded for r in results),
+        quarantined=sum(r.quarantined for r in results),
+        department_rows=sum(r.source_rows for r in departments),
+        department_seconds=round(sum(r.seconds for r in departments), 3),
+        failed_sources=[f"{r.source}: {r.error}" for r in results if r.error],
+    )
+
+
+def expectations(rec: Recorder, name: str, warehouse_url: str, as_of: datetime) -> None:
+    with rec.measure(name) as m:
+        try:
+            outcomes = pipeline.run_expectations(warehouse_url, as_of)
+            m.extra["suites"] = [o.describe() for o in outcomes]
+        except Exception as exc:  # a broken suite must not end the benchmark; it is reported
+            m.extra["error"] = f"{type(exc).__name__}: {exc}"[:500]
+            console.print(f"  [red]expectations failed:[/] {m.extra['error']}")
+
+
+def mart_statuses(warehouse_url: str) -> dict:
+    try:
+        with psycopg.connect(warehouse_url) as conn:
+            return dict(conn.execute("select coalesce(status, 'none'), count(*) from marts.case_timeliness group by 1"))
+    except psycopg.Error:
+        return {}
+
+
+# --------------------------------------------------------------------------------------------
+# One size
+# --------------------------------------------------------------------------------------------
+
+
+def run_size(server: str, cases: int, args, sampler: MemorySampler) -> dict:
+    rec = Recorder(sampler)
+    end = simulate.DEFAULT_END
+    as_of_full = datetime.combine(end - timedelta(days=1), datetime.min.time(), SHANGHAI).replace(hour=DAILY_RUN_HOUR)
+    as_of_next = as_of_full + timedelta(days=1)
+    sources_file = BENCH_DIR / "home" / f"sources-{cases}.yml"
+    out: dict = {"cases": cases, "as_of_full": as_of_full.isoformat(), "as_of_next": as_of_next.isoformat()}
+    console.rule(f"[bold]{cases:,} cases")
+
+    with rec.measure("simulate") as m:
+        summary = simulate.simulate(
+            server, sources_file, cases=cases, seed=args.seed, start=simulate.DEFAULT_START, end=end, progress=False
+        )
+        m.extra.update(total_rows=summary["total_rows"])
+    sources = load_sources(sources_file)
+    department_rows = {
+        table: sum(s["rows"].get(table, 0) for s in summary["sources"].values() if s["kind"] == "department")
+        for table in TABLES_BY_NAME
+        if TABLES_BY_NAME[table].kind == "department"
+    }
+    out["simulated_rows"] = {"total": summary["total_rows"], "department_tables": department_rows}
+
+    with rec.measure("hold back the last day") as m:
+        m.extra["rows_held_back"] = hold_back(sources, as_of_full)
+
+    warehouse_url = pg.ensure_database(server, WAREHOUSE_DB)
+    # dbt parses the project once, untimed, so every timed build uses partial parsing as daily runs do.
+    pipeline.run_dbt(warehouse_url, as_of_full, command="parse", extra=["--quiet"])
+    phases = set(args.phases)
+    try:
+        if "floor" in phases:
+            out["floor"] = run_floor(server, sources, as_of_full, rec)
+        if phases & {"ingest", "dbt", "timeliness", "incremental", "expectations"}:
+            ingest(rec, "ingestion", warehouse_url, sources)
+        if phases & {"dbt", "timeliness", "incremental", "expectations"}:
+            out["dbt_full"] = dbt_build(rec, "dbt build (full)", warehouse_url, as_of_full)
+            out["mart_statuses"] = mart_statuses(warehouse_url)
+            if "floor" in out:
+                console.print(f"  statuses: floor {_statuses(out['floor']['statuses'])}")
+                console.print(f"            mart  {_statuses(out['mart_statuses'])}")
+        if "expectations" in phases:
+            expectations(rec, "expectations", warehouse_url, as_of_full)
+        if "timeliness" in phases:
+            out["dbt_timeliness"] = dbt_build(
+                rec, "dbt build (timeliness models)", warehouse_url, as_of_full, TIMELINESS_SELECT
+            )
+        if "incremental" in phases:
+            with rec.measure("bring back one day") as m:
+                m.extra["rows_new"] = bring_back(sources, as_of_next)
+            ingest(rec, "incremental ingestion", warehouse_url, sources)
+            out["dbt_incremental"] = dbt_build(rec, "incremental dbt build", warehouse_url, as_of_next)
+            if "expectations" in phases:
+                expectations(rec, "incremental expectations", warehouse_url, as_of_next)
+    finally:
+        pg.drop_database(server, FLOOR_DB)
+        pg.drop_database(server, WAREHOUSE_DB)
+        for source in sources:
+            pg.drop_database(server, simulate.database_name(source.name))
+    out["measures"] = {name: m.as_dict() for name, m in rec.measures.items()}
+    out["figures"] = figures(out)
+    return out
+
+
+def _statuses(counts: dict) -> str:
+    return ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
+
+
+def _seconds(result: dict, name: str) -> float | None:
+    measure = result["measures"].get(name)
+    return measure["seconds"] if measure else None
+
+
+def _sum(*values: float | None) -> float | None:
+    return None if any(v is None for v in values) else sum(values)
+
+
+def figures(result: dict) -> dict:
+    """The headline figures of one size."""
+    ms = result["measures"]
+    s = lambda name: _seconds(result, name)  # noqa: E731
+    floor = _sum(s("floor COPY"), s("floor SQL"))
+    run = _sum(s("ingestion"), s("dbt build (full)"), s("expectations"))
+    ingest_dbt = _sum(s("ingestion"), s("dbt build (full)"))
+    incremental = _sum(s("incremental ingestion"), s("incremental dbt build"))
+    incremental_run = _sum(incremental, s("incremental expectations"))
+    fig: dict = {
+        "simulate_s": s("simulate"),
+        "floor_s": floor,
+        "floor_copy_s": s("floor COPY"),
+        "floor_sql_s": s("floor SQL"),
+        "ingestion_s": s("ingestion"),
+        "dbt_full_s": s("dbt build (full)"),
+        "expectations_s": s("expectations"),
+        "esup_run_s": run,
+        "timeliness_models_s": s("dbt build (timeliness models)"),
+        "incremental_s": incremental,
+        "incremental_pct": round(100 * incremental / ingest_dbt, 1) if incremental and ingest_dbt else None,
+        "incremental_dbt_pct": (
+            round(100 * s("incremental dbt build") / s("dbt build (full)"), 1)
+            if s("incremental dbt build") and s("dbt build (full)")
+            else None
+        ),
+        "incremental_run_pct": round(100 * incremental_run / run, 1) if incremental_run and run else None,
+        "run_vs_floor": round(run / floor, 2) if run and floor else None,
+        "peak_memory_mb": max((m["peak_pss_mb"] for m in ms.values()), default=None),
+        "peak_memory_pipeline_mb": max(
+            (m["peak_pss_mb"] for k, m in ms.items() if not k.startswith(("simulate", "floor", "hold", "bring"))),
+            default=None,
+        ),
+    }
+    if "floor COPY" in ms and ms["floor COPY"]["seconds"]:
+        fig["copy_rows_per_s"] = round(ms["floor COPY"]["rows"] / ms["floor COPY"]["seconds"])
+    if "ingestion" in ms and ms["ingestion"]["seconds"]:
+        ing = ms["ingestion"]
+        fig["ingest_rows_per_s"] = round(ing["source_rows"] / ing["seconds"])
+        if ing["department_seconds"]:
+            fig["ingest_department_rows_per_s"] = round(ing["department_rows"] / ing["department_seconds"])
+        if fig.get("copy_rows_per_s"):
+            fig["ingest_vs_copy"] = round(fig["ingest_rows_per_s"] / fig["copy_rows_per_s"], 2)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Targets, tables, files
+# --------------------------------------------------------------------------------------------
+
+LINEAR_MEASURES = {
+    "floor_s": "floor",
+    "ingestion_s": "ingestion",
+    "dbt_full_s": "dbt build (full)",
+    "timeliness_models_s": "timeliness models",
+    "esup_run_s": "esup run (ingest+dbt+GX)",
+}
+
+
+def linearity(results: list[dict]) -> list[dict]:
+    """Time per case of every size against the smallest, within ±20 %."""
+    rows = []
+    if len(results) < 2:
+        return rows
+    base = results[0]
+    for key, label in LINEAR_MEASURES.items():
+        b = base["figures"].get(key)
+        if not b:
+            continue
+        for r in results[1:]:
+            v = r["figures"].get(key)
+            if v is None:
+                continue
+            ratio = (v / b) / (r["cases"] / base["cases"])
+            rows.append(
+                {
+                    "measure": label,
+                    "from": base["cases"],
+                    "to": r["cases"],
+                    "time_ratio": round(v / b, 2),
+                    "size_ratio": round(r["cases"] / base["cases"], 2),
+                    "vs_proportional": round(ratio, 2),
+                    "pass": abs(ratio - 1) <= LINEAR_TOLERANCE,
+                }
+            )
+    return rows
+
+
+def targets(results: list[dict], linear: list[dict]) -> list[dict]:
+    big = results[-1]
+    f = big["figures"]
+    size = f"{big['cases']:,} cases"
+    at_1m = big["cases"] == 1_000_000
+    out = []
+
+    def add(target, value, verdict, note=""):
+        out.append({"target": target, "measured": value, "result": verdict, "note": note})
+
+    if f.get("esup_run_s") and f.get("floor_s"):
+        limit = 5 * f["floor_s"]
+        add(
+            "whole esup run on 1M ≤ 5× floor",
+            f"{f['esup_run_s']:.1f} s = {f['run_vs_floor']}× floor ({f['floor_s']:.1f} s)",
+            ("PASS" if f["esup_run_s"] <= limit else "FAIL") + ("" if at_1m else f" (at {size})"),
+            "ingest + dbt build + expectations; floor measured in the same run",
+        )
+    else:
+        add("whole esup run on 1M ≤ 5× floor", "—", "not measured")
+    per_case = f.get("esup_run_s") and f["esup_run_s"] / big["cases"]
+    if per_case:
+        ten_m = per_case * 10_000_000
+        add(
+            "10M cases < 15 min end to end",
+            f"≈ {ten_m / 60:.1f} min (extrapolated linearly from {size})",
+            "PASS (extrapolated)" if ten_m < 900 else "FAIL (extrapolated)",
+            "simulation excluded; not run at 10M",
+        )
+    if f.get("ingest_vs_copy") is not None:
+        dept = f.get("ingest_department_rows_per_s")
+        add(
+            "ingestion ≥ 0.7× raw COPY rows/s",
+            f"{f['ingest_rows_per_s']:,} rows/s vs COPY {f['copy_rows_per_s']:,} rows/s = {f['ingest_vs_copy']}×"
+            + (f" (department sources alone {dept:,} rows/s)" if dept else ""),
+            ("PASS" if f["ingest_vs_copy"] >= 0.7 else "FAIL") + f" (at {size})",
+            "prepare + ingest_all of every source, rows = source rows",
+        )
+    if linear:
+        bad = [r for r in linear if not r["pass"]]
+        add(
+            "growth linear within ±20 %",
+            "; ".join(f"{r['measure']} {r['from']:,}→{r['to']:,}: {r['vs_proportional']}×" for r in linear),
+            "PASS" if not bad else f"FAIL ({len(bad)} of {len(linear)})",
+            "time ratio / size ratio against the smallest size",
+        )
+    else:
+        add("growth linear within ±20 %", "—", "not measured (one size)")
+    if f.get("incremental_pct") is not None:
+        add(
+            "daily incremental run < 5 % of the full build",
+            f"{f['incremental_pct']} % (ingest+dbt); dbt alone {f['incremental_dbt_pct']} %",
+            ("PASS" if f["incremental_pct"] < 5 else "FAIL") + f" (at {size})",
+            "one day of uploads after the full build",
+        )
+    add("dashboard chart queries at 1M p95 < 1 s", "—", "not measured here", "")
+    if f.get("peak_memory_pipeline_mb") is not None:
+        add(
+            "peak memory of a 1M run < 4 GB",
+            f"{f['peak_memory_pipeline_mb']:,} MB PSS (PostgreSQL + Python incl. dbt, GX)",
+            ("PASS" if f["peak_memory_pipeline_mb"] < 4096 else "FAIL") + ("" if at_1m else f" (at {size})"),
+            "Airflow not running in this benchmark",
+        )
+    add("make demo < 10 min / make test < 30 min", "—", "not measured here", "")
+    return out
+
+
+def fmt_s(v: float | None) -> str:
+    return "—" if v is None else f"{v:,.1f}"
+
+
+SUMMARY_COLUMNS = (
+    ("cases", lambda r: f"{r['cases']:,}"),
+    ("simulate s", lambda r: fmt_s(r["figures"]["simulate_s"])),
+    ("floor s (COPY+SQL)", lambda r: _floor_text(r["figures"])),
+    ("ingestion s", lambda r: fmt_s(r["figures"]["ingestion_s"])),
+    ("ingest/COPY rows/s", lambda r: _ratio_text(r["figures"].get("ingest_vs_copy"))),
+    ("dbt full s", lambda r: fmt_s(r["figures"]["dbt_full_s"])),
+    ("GX s", lambda r: fmt_s(r["figures"]["expectations_s"])),
+    ("esup run s (×floor)", lambda r: _run_text(r["figures"])),
+    ("timeliness models s", lambda r: fmt_s(r["figures"]["timeliness_models_s"])),
+    ("incremental s (% full)", lambda r: _incremental_text(r["figures"])),
+    ("peak memory MB", lambda r: _peak_text(r["figures"]["peak_memory_mb"])),
+)
+
+
+def _peak_text(v: int | None) -> str:
+    return "—" if v is None else f"{v:,}"
+
+
+def _ratio_text(v: float | None) -> str:
+    return "—" if v is None else f"{v}×"
+
+
+def _floor_text(f: dict) -> str:
+    if f["floor_s"] is None:
+        return "—"
+    return f"{f['floor_s']:.1f} ({f['floor_copy_s']:.1f}+{f['floor_sql_s']:.1f})"
+
+
+def _run_text(f: dict) -> str:
+    if f["esup_run_s"] is None:
+        return "—"
+    return f"{f['esup_run_s']:.1f}" + (f" ({f['run_vs_floor']}×)" if f["run_vs_floor"] else "")
+
+
+def _incremental_text(f: dict) -> str:
+    if f["incremental_s"] is None:
+        return "—"
+    return f"{f['incremental_s']:.1f} ({f['incremental_pct']} %)"
+
+
+def slowest_models(result: dict, key: str = "dbt_full", n: int = 10) -> list[dict]:
+    nodes = result.get(key, {}).get("nodes", [])
+    return [node for node in nodes if node["node"].startswith("model.")][:n]
+
+
+def print_report(report: dict) -> None:
+    m = report["machine"]
+    console.rule("[bold]results")
+    console.print(
+        f"machine: {m['nproc']} cores, {m['memory_gb']} GB, {m['cpu_model']}; PostgreSQL {m['postgresql']}; "
+        f"dbt-core {m['dbt_core']}; git {m['git_commit']}"
+    )
+    table = Table(title="timeliness benchmark (wall seconds)")
+    for name, _ in SUMMARY_COLUMNS:
+        table.add_column(name, justify="right")
+    for r in report["results"]:
+        table.add_row(*(fn(r) for _, fn in SUMMARY_COLUMNS))
+    console.print(table)
+
+    if report["linearity"]:
+        lin = Table(title="growth against the smallest size (1.00 = proportional)")
+        for col in ("measure", "sizes", "time ratio", "size ratio", "vs proportional", "±20 %"):
+            lin.add_column(col, justify="right" if col != "measure" else "left")
+        for r in report["linearity"]:
+            lin.add_row(
+                r["measure"],
+                f"{r['from']:,}→{r['to']:,}",
+                str(r["time_ratio"]),
+                str(r["size_ratio"]),
+                str(r["vs_proportional"]),
+                "[green]pass[/]" if r["pass"] else "[red]fail[/]",
+            )
+        console.print(lin)
+
+    tt = Table(title="TARGETS.md")
+    for col in ("target", "measured", "result"):
+        tt.add_column(col)
+    for t in report["targets"]:
+        colour = "green" if t["result"].startswith("PASS") else "red" if t["result"].startswith("FAIL") else "dim"
+        tt.add_row(t["target"], t["measured"], f"[{colour}]{t['result']}[/]")
+    console.print(tt)
+
+    big = report["results"][-1]
+    slow = Table(title=f"slowest dbt models, full build at {big['cases']:,} cases")
+    slow.add_column("model")
+    slow.add_column("s", justify="right")
+    for node in slowest_models(big):
+        slow.add_row(node["node"].removeprefix("model.esup."), f"{node['seconds']:.1f}")
+    console.print(slow)
+
+
+def markdown(report: dict) -> str:
+    m = report["machine"]
+    lines = [
+        f"# Timeliness benchmark — {report['date']}",
+        "",
+        f"`{report['command']}`",
+        "",
+        f"Machine: {m['nproc']} cores ({m['nproc_available']} available), {m['memory_gb']} GB, {m['cpu_model']}; "
+        f"PostgreSQL {m['postgresql']} (the project's embedded server and settings: "
+        + ", ".join(f"{k}={v}" for k, v in sorted(m["postgresql_settings"].items()))
+        + f"); Python {m['python']}; dbt-core {m['dbt_core']}; git {m['git_commit']}"
+        + (" (with uncommitted changes in dbt/ or esup/)" if m["uncommitted_in_dbt_or_esup"] else "")
+        + ".",
+        "",
+        "Wall seconds. Floor = raw COPY of the department sources + one set-based SQL statement (TARGETS.md). "
+        "esup run = ingestion (prepare + ingest_all) + dbt build (full project) + Great Expectations. "
+        "Incremental = ingestion + dbt build of the next day's run after one day of uploads, "
+        "as % of the full ingestion + dbt build. Peak memory = summed PSS of the benchmark process "
+        "(dbt and GX run in it) and every process of its PostgreSQL.",
+        "",
+        "| " + " | ".join(name for name, _ in SUMMARY_COLUMNS) + " |",
+        "|" + "---:|" * len(SUMMARY_COLUMNS),
+    ]
+    for r in report["results"]:
+        lines.append("| " + " | ".join(fn(r) for _, fn in SUMMARY_COLUMNS) + " |")
+    lines += ["", "## TARGETS.md", "", "| target | measured | result | note |", "|---|---|---|---|"]
+    for t in report["targets"]:
+        lines.append(f"| {t['target']} | {t['measured']} | {t['result']} | {t['note']} |")
+    if report["linearity"]:
+        lines += [
+            "",
+            "## Growth (time per case against the smallest size; 1.00 = proportional)",
+            "",
+            "| measure | sizes | time ratio | size ratio | vs proportional | ±20 % |",
+            "|---|---|---:|---:|---:|---|",
+        ]
+        for r in report["linearity"]:
+            lines.append(
+                f"| {r['measure']} | {r['from']:,}→{r['to']:,} | {r['time_ratio']} | {r['size_ratio']} | "
+                f"{r['vs_proportional']} | {'pass' if r['pass'] else 'fail'} |"
+            )
+    big = report["results"][-1]
+    lines += [
+        "",
+        f"## Slowest dbt models, full build at {big['cases']:,} cases",
+        "",
+        "| model | s |",
+        "|---|---:|",
+    ]
+    for node in slowest_models(big):
+        lines.append(f"| {node['node'].removeprefix('model.esup.')} | {node['seconds']:.1f} |")
+    lines += ["", "## Method", ""] + [f"- {note}" for note in report["method"]]
+    return "\n".join(lines) + "\n"
+
+
+METHOD = [
+    "Each size is simulated (seed fixed, 2026-06-01 to 2026-11-20) on the benchmark's own PostgreSQL; "
+    "the exchange databases, the floor database and the warehouse are dropped before the next size.",
+    "One day of new data: before anything is measured, every exchange row uploaded after 2026-11-19 19:00 "
+    "(the previous daily run) is moved aside. Floor, ingestion, full dbt build and expectations run at "
+    "as_of 2026-11-19T19:00+08:00 on the rest; then the rows uploaded up to 2026-11-20 19:00 are put back "
+    "(exchange_ids keep upload order, so the ingestion cursor sees exactly them as new) and the next day's "
+    "run (ingest + dbt build + expectations) is measured at as_of 2026-11-20T19:00+08:00.",
+    "Floor: psycopg COPY out of each department source's eight exchange tables into typed tables of another "
+    "database (the all-text legacy source with ON_ERROR ignore), then a calendar table with a running "
+    "working-day number (chinese-calendar + the override seed) and one CREATE TABLE AS statement: current "
+    "versions, the power version in force, overlapping suspensions merged, promised due date, elapsed WD and "
+    "T5/T6 status. Its status counts are stored beside the mart's for comparison.",
+    "Timeliness models alone: dbt build --select path:models/intermediate/timeliness "
+    "path:models/intermediate/calendar case_timeliness node_timeliness (models and their tests), after the "
+    "full build, same as_of.",
+    "Peak memory: PSS summed over the benchmark's Python process, its children and every process of its "
+    "PostgreSQL, sampled every 0.25 s; 'pipeline' excludes the simulation and the floor.",
+    "Other sessions may run tests on the same machine; each measure records the 1-minute load average "
+    "before it started (JSON).",
+]
+
+
+def write_files(report: dict, label: str) -> tuple[Path, Path]:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stem = f"{report['date']}_timeliness_{label}"
+    paths = RESULTS_DIR / f"{stem}.json", RESULTS_DIR / f"{stem}.md"
+    for path, text in zip(
+        paths, (json.dumps(report, ensure_ascii=False, indent=2) + "\n", markdown(report)), strict=True
+    ):
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return paths
+
+
+def size_label(cases: int) -> str:
+    if cases % 1_000_000 == 0:
+        return f"{cases // 1_000_000}M"
+    if cases % 1_000 == 0:
+        return f"{cases // 1_000}k"
+    return str(cases)
+
+
+# --------------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100000,300000,1000000", help="comma-separated case counts")
+    parser.add_argument("--quick", action="store_true", help="one size of 20,000 cases")
+    parser.add_argument("--seed", type=int, default=simulate.DEFAULT_SEED)
+    parser.add_argument(
+        "--phases",
+        default=",".join(PHASES),
+        help=f"what to measure, comma-separated from {','.join(PHASES)} (ingestion always runs before dbt)",
+    )
+    parser.add_argument("--port", type=int, help="port of the benchmark's PostgreSQL (default: a free one)")
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = [20_000] if args.quick else sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
+    except ValueError:
+        parser.error("--sizes takes comma-separated integers")
+    args.phases = [p.strip() for p in args.phases.split(",") if p.strip()]
+    unknown = set(args.phases) - set(PHASES)
+    if unknown:
+        parser.error(f"unknown phase(s): {', '.join(sorted(unknown))}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    data_dir = BENCH_DIR / "data"
+    if data_dir.exists() and pg.is_running(data_dir):
+        console.print(f"[red]a benchmark PostgreSQL is already running in {data_dir}; stop it first[/]")
+        return 2
+    shutil.rmtree(BENCH_DIR, ignore_errors=True)
+    port = args.port or free_port()
+    command = "python benchmarks/timeliness.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    started = time.perf_counter()
+    sampler = MemorySampler(data_dir)
+    try:
+        console.print(f"starting the benchmark's PostgreSQL in {data_dir.relative_to(ROOT)} on port {port}")
+        server = pg.start(data_dir, port)
+        sampler.start()
+        report = {
+            "date": date.today().isoformat(),
+            "started_at": datetime.now(SHANGHAI).isoformat(timespec="seconds"),
+            "command": command.strip(),
+            "sizes": args.sizes,
+            "phases": args.phases,
+            "seed": args.seed,
+            "machine": machine(server),
+            "method": METHOD,
+            "results": [],
+        }
+        for cases in args.sizes:
+            report["results"].append(run_size(server, cases, args, sampler))
+        report["linearity"] = linearity(report["results"])
+        report["targets"] = targets(report["results"], report["linearity"])
+        report["wall_seconds"] = round(time.perf_counter() - started, 1)
+        report["peak_memory_mb"] = round(sampler.peak_pss / 2**20)
+        print_report(report)
+        json_path, md_path = write_files(report, "-".join(size_label(c) for c in args.sizes))
+        console.print(f"wrote {json_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)}")
+        console.print(f"whole benchmark: {report['wall_seconds'] / 60:.1f} min")
+    finally:
+        sampler.stopping.set()
+        try:
+            pg.stop(data_dir)
+        finally:
+            shutil.rmtree(BENCH_DIR, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
