@@ -466,7 +466,7 @@ def test_reference_extension_lengthens_the_legal_limit_only():
     assert (no_legal.legal_due_date, no_legal.legal_overdue) == (None, False)
 
 
-def test_reference_approaching_share_is_exact():
+def test_reference_approaching_threshold():
     # N = 15: the last ceil(15 × 0.2) = 3 WD are yellow, the 4th from the end is still green
     case = Case(DEPARTMENT, "FIFTEEN", bj("2026-11-02 09:00"), 15)
     assert evaluate(case, bj("2026-11-17 12:00")).remaining_wd == 4
