@@ -7,6 +7,12 @@ functions so that importing this module stays cheap.
 
 from __future__ import annotations
 
+import csv
+from functools import cache
+from pathlib import Path
+
+RULE_REGISTRY = Path(__file__).resolve().parents[1] / "dbt" / "seeds" / "rules.csv"
+
 # Static information every confirmed power must have (Q2: O17(2), C8, S9(1)). legal_limit_wd may
 # be null: "no statutory limit" is an explicit answer in the catalogue.
 Q2_REQUIRED_COLUMNS = (
@@ -22,6 +28,27 @@ Q2_REQUIRED_COLUMNS = (
 )
 
 
+@cache
+def rule(rule_id: str) -> dict:
+    """A rule's registry entry (dbt/seeds/rules.csv): article, severity, owner, description_zh."""
+    with RULE_REGISTRY.open(encoding="utf-8") as registry:
+        for row in csv.DictReader(registry):
+            if row["rule_id"] == rule_id:
+                return row
+    raise KeyError(f"rule {rule_id} is not in {RULE_REGISTRY}")
+
+
+def rule_meta(rule_id: str) -> dict:
+    """What every expectation of a rule carries into its results and Data Docs."""
+    entry = rule(rule_id)
+    return {"rule_id": rule_id, "article": entry["article"], "owner": entry["owner"]}
+
+
+def rule_description(rule_id: str) -> str:
+    entry = rule(rule_id)
+    return f"{rule_id}（{entry['article']}）{entry['description_zh']}"
+
+
 def q1_upload_within_24_hours(upload_deadline_hours: int = 24):
     """Q1 (O12): every event reaches the city platform within 24 hours of when it happened."""
     import great_expectations as gx
@@ -33,12 +60,11 @@ def q1_upload_within_24_hours(upload_deadline_hours: int = 24):
             gxe.ExpectColumnValuesToBeBetween(
                 column="delay_hours",
                 max_value=upload_deadline_hours,
-                meta={"rule_id": "Q1", "article": "O12"},
-                description="Q1 每个事件须在发生后24小时内上传至市级平台",
+                meta=rule_meta("Q1"),
+                description=rule_description("Q1"),
             ),
             gxe.ExpectColumnValuesToNotBeNull(
-                column="first_uploaded_at",
-                meta={"rule_id": "Q1", "article": "O12"},
+                column="first_uploaded_at", meta=rule_meta("Q1"), description=rule_description("Q1")
             ),
         ],
     )
@@ -50,15 +76,12 @@ def q2_static_information_complete():
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    meta = {"rule_id": "Q2", "article": "O17(2), C8, S9(1)"}
-    expectations = [gxe.ExpectColumnValuesToNotBeNull(column=c, meta=meta) for c in Q2_REQUIRED_COLUMNS]
+    meta, description = rule_meta("Q2"), rule_description("Q2")
+    expectations = [
+        gxe.ExpectColumnValuesToNotBeNull(column=c, meta=meta, description=description) for c in Q2_REQUIRED_COLUMNS
+    ]
     expectations.append(
-        gxe.ExpectColumnValuesToBeBetween(
-            column="flow_node_count",
-            min_value=1,
-            meta=meta,
-            description="Q2 已确认的权力事项须有内部流程",
-        )
+        gxe.ExpectColumnValuesToBeBetween(column="flow_node_count", min_value=1, meta=meta, description=description)
     )
     suite = gx.ExpectationSuite(name="Q2_static_information_complete", expectations=expectations)
     return "Q2", "select * from marts.power_catalogue where status = 'confirmed'", suite
