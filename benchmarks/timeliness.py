@@ -22,17 +22,19 @@ and one Markdown file per run. Pass/fail against TARGETS.md is printed, never as
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import io
 import json
 import os
 import platform
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -43,7 +45,6 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 # Everything the esup package keeps locally (dbt target, GX project, runtime dir) goes under the
 # benchmark's folder, never into the demo's .esup/.
 os.environ["ESUP_HOME"] = str(BENCH_DIR / "home")
-os.environ.setdefault("TQDM_DISABLE", "1")  # GX's progress bars
 sys.path.insert(0, str(ROOT))
 
 import psutil  # noqa: E402
@@ -69,7 +70,10 @@ TIMELINESS_SELECT = [
     "node_timeliness",
 ]
 PHASES = ("floor", "ingest", "dbt", "expectations", "timeliness", "incremental")
+# What sizes from --reduced-from on measure: no second and third build (timeliness-only, next day).
+REDUCED_PHASES = ("floor", "ingest", "dbt", "expectations")
 LINEAR_TOLERANCE = 0.20
+EXPLAIN_LINES = 60
 
 console = Console(width=None if sys.stdout.isatty() else 180)
 
@@ -153,7 +157,7 @@ class Recorder:
         self.sampler = sampler
         self.measures: dict[str, Measure] = {}
 
-    @contextmanager
+    @contextlib.contextmanager
     def measure(self, name: str):
         console.print(f"  [dim]{datetime.now():%H:%M:%S}[/] {name} …")
         self.sampler.reset_phase()
@@ -523,6 +527,26 @@ def dbt_model_times(warehouse_url: str) -> tuple[list[dict], dict]:
     return nodes, totals
 
 
+def explain_slowest(warehouse_url: str, nodes: list[dict], count: int) -> list[dict]:
+    """EXPLAIN (ANALYZE, BUFFERS) of the compiled SQL of the ``count`` slowest models (runs them again)."""
+    path = pipeline.dbt_target_dir(warehouse_url) / "target" / "run_results.json"
+    try:
+        compiled = {r["unique_id"]: r.get("compiled_code") for r in json.loads(path.read_text())["results"]}
+    except (OSError, KeyError, ValueError):
+        return []
+    plans = []
+    for node in [n for n in nodes if n["node"].startswith("model.")][:count]:
+        code = compiled.get(node["node"])
+        if not code:
+            continue
+        console.print(f"  [dim]{datetime.now():%H:%M:%S}[/] explain analyze {node['node']} …")
+        with psycopg.connect(warehouse_url) as conn:
+            # No parameters: the compiled SQL is sent as it is (a % in it is no placeholder).
+            plan = [row[0] for row in conn.execute(sql.SQL("explain (analyze, buffers) ") + sql.SQL(code))]
+        plans.append({"node": node["node"], "build_seconds": node["seconds"], "plan": plan})
+    return plans
+
+
 def dbt_build(rec: Recorder, name: str, warehouse_url: str, as_of: datetime, extra: list[str] | None = None) -> dict:
     with rec.measure(name) as m:
         result = pipeline.run_dbt(warehouse_url, as_of, extra=["--quiet", *(extra or [])])
@@ -552,7 +576,8 @@ def ingest(rec: Recorder, name: str, warehouse_url: str, sources: list[Source]) 
 def expectations(rec: Recorder, name: str, warehouse_url: str, as_of: datetime) -> None:
     with rec.measure(name) as m:
         try:
-            outcomes = pipeline.run_expectations(warehouse_url, as_of)
+            with contextlib.redirect_stderr(io.StringIO()):  # GX's progress bars
+                outcomes = pipeline.run_expectations(warehouse_url, as_of)
             m.extra["suites"] = [o.describe() for o in outcomes]
         except Exception as exc:  # a broken suite must not end the benchmark; it is reported
             m.extra["error"] = f"{type(exc).__name__}: {exc}"[:500]
@@ -601,6 +626,9 @@ def run_size(server: str, cases: int, args, sampler: MemorySampler) -> dict:
     # dbt parses the project once, untimed, so every timed build uses partial parsing as daily runs do.
     pipeline.run_dbt(warehouse_url, as_of_full, command="parse", extra=["--quiet"])
     phases = set(args.phases)
+    if args.reduced_from and cases >= args.reduced_from:
+        phases &= set(REDUCED_PHASES)
+    out["phases"] = sorted(phases)
     try:
         if "floor" in phases:
             out["floor"] = run_floor(server, sources, as_of_full, rec)
@@ -609,6 +637,8 @@ def run_size(server: str, cases: int, args, sampler: MemorySampler) -> dict:
         if phases & {"dbt", "timeliness", "incremental", "expectations"}:
             out["dbt_full"] = dbt_build(rec, "dbt build (full)", warehouse_url, as_of_full)
             out["mart_statuses"] = mart_statuses(warehouse_url)
+            if args.explain and cases == max(args.sizes):
+                out["explain"] = explain_slowest(warehouse_url, out["dbt_full"]["nodes"], args.explain)
             if "floor" in out:
                 console.print(f"  statuses: floor {_statuses(out['floor']['statuses'])}")
                 console.print(f"            mart  {_statuses(out['mart_statuses'])}")
@@ -955,7 +985,20 @@ def markdown(report: dict) -> str:
     ]
     for node in slowest_models(big):
         lines.append(f"| {node['node'].removeprefix('model.esup.')} | {node['seconds']:.1f} |")
+    for plan in big.get("explain", []):
+        lines += [
+            "",
+            f"### EXPLAIN (ANALYZE, BUFFERS) {plan['node'].removeprefix('model.esup.')} "
+            f"(built in {plan['build_seconds']:.1f} s; first {EXPLAIN_LINES} lines, whole plan in the JSON)",
+            "",
+            "```",
+            *plan["plan"][:EXPLAIN_LINES],
+            "```",
+        ]
     lines += ["", "## Method", ""] + [f"- {note}" for note in report["method"]]
+    for r in report["results"]:
+        if set(r.get("phases", PHASES)) != set(PHASES):
+            lines.append(f"- At {r['cases']:,} cases only these were measured: {', '.join(r['phases'])}.")
     return "\n".join(lines) + "\n"
 
 
@@ -1018,6 +1061,19 @@ def parse_args(argv: list[str] | None = None):
         default=",".join(PHASES),
         help=f"what to measure, comma-separated from {','.join(PHASES)} (ingestion always runs before dbt)",
     )
+    parser.add_argument(
+        "--reduced-from",
+        type=int,
+        metavar="CASES",
+        help=f"sizes from CASES on measure only {','.join(REDUCED_PHASES)} (one dbt build instead of three)",
+    )
+    parser.add_argument(
+        "--explain",
+        type=int,
+        default=0,
+        metavar="N",
+        help="at the largest size, EXPLAIN ANALYZE the N slowest models after the full build (untimed)",
+    )
     parser.add_argument("--port", type=int, help="port of the benchmark's PostgreSQL (default: a free one)")
     args = parser.parse_args(argv)
     try:
@@ -1031,8 +1087,15 @@ def parse_args(argv: list[str] | None = None):
     return args
 
 
+def _terminate(signum, _frame):
+    raise SystemExit(128 + signum)  # unwinds through the clean-up below
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # SIGTERM (and SIGINT, which a shell ignores for background jobs) still stop the server.
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
     data_dir = BENCH_DIR / "data"
     if data_dir.exists() and pg.is_running(data_dir):
         console.print(f"[red]a benchmark PostgreSQL is already running in {data_dir}; stop it first[/]")
@@ -1055,6 +1118,7 @@ def main(argv: list[str] | None = None) -> int:
             "command": command.strip(),
             "sizes": args.sizes,
             "phases": args.phases,
+            "reduced_from": args.reduced_from,
             "seed": args.seed,
             "machine": machine(server),
             "method": METHOD,

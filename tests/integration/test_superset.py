@@ -1,14 +1,15 @@
 """Superset against a real PostgreSQL: setup, import twice, and every chart's data matches the marts.
 
-Each chart of 电子监察总览 is read through ``GET /api/v1/chart/{id}/data/`` (its saved
-``query_context``) and compared with a SQL query on the mart it reads — no hard-coded numbers.
+Every chart of every dashboard (电子监察总览, 实时监控, 监察日志) is read through
+``GET /api/v1/chart/{id}/data/`` (its saved ``query_context``) and compared with a SQL query on the
+mart it reads — no hard-coded numbers.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from datetime import UTC
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -18,15 +19,25 @@ from esup import superset
 
 pytest_plugins = ["tests.superset_fixtures"]
 
-SLUG = "supervision-overview"
+DASHBOARDS = {
+    "supervision-overview": "电子监察总览",
+    "realtime-monitoring": "实时监控",
+    "supervision-log": "监察日志",
+}
+MARTS = ["case_timeliness", "daily_supervision_log", "node_timeliness", "upload_timeliness"]
 
 
-def overview_charts() -> list[dict]:
-    return superset.dashboard_charts(SLUG)
+def dashboard_config(slug: str) -> dict:
+    return next(c for n, c in superset.load_bundle().items() if n.startswith("dashboards/") and c["slug"] == slug)
 
 
-def overview_dashboard() -> dict:
-    return next(c for n, c in superset.load_bundle().items() if n.startswith("dashboards/") and c["slug"] == SLUG)
+def all_charts() -> list[dict]:
+    """Every chart any dashboard places, once (数据统计时点 sits on two)."""
+    charts = {}
+    for slug in DASHBOARDS:
+        for chart in superset.dashboard_charts(slug):
+            charts.setdefault(chart["uuid"], chart)
+    return list(charts.values())
 
 
 pytestmark = pytest.mark.timeout(900)
@@ -34,6 +45,7 @@ pytestmark = pytest.mark.timeout(900)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OPEN = "status in ('in_progress', 'approaching', 'overdue')"
 DONE = "status in ('completed_early', 'completed_on_time', 'completed_late')"
+AS_OF_DATE = "(as_of at time zone 'Asia/Shanghai')::date"
 
 
 # --- the committed YAML (no server needed) ------------------------------------------------------
@@ -45,14 +57,22 @@ def test_bundle_has_no_credentials_and_a_placeholder_uri():
     assert databases[0]["sqlalchemy_uri"] == superset.URI_PLACEHOLDER
     # A dataset's catalog (= PostgreSQL database name) would override the warehouse URL's database.
     datasets = [c for n, c in superset.load_bundle().items() if n.startswith("datasets/")]
-    assert sorted(d["table_name"] for d in datasets) == ["case_timeliness", "upload_timeliness"]
+    assert sorted(d["table_name"] for d in datasets) == MARTS
     assert all(d["catalog"] is None and d["schema"] == "marts" for d in datasets)
 
 
-@pytest.mark.parametrize("chart", overview_charts(), ids=lambda c: c["slice_name"])
+def test_bundle_has_the_three_dashboards_and_no_stray_charts():
+    bundle = superset.load_bundle()
+    assert {c["slug"]: c["dashboard_title"] for n, c in bundle.items() if n.startswith("dashboards/")} == DASHBOARDS
+    placed = {c["uuid"] for c in all_charts()}
+    assert {c["uuid"] for n, c in bundle.items() if n.startswith("charts/")} == placed
+    assert all(dashboard_config(slug)["published"] for slug in DASHBOARDS)
+
+
+@pytest.mark.parametrize("chart", all_charts(), ids=lambda c: c["slice_name"])
 def test_chart_is_saved_with_query_context_and_names_its_rule(chart):
     assert chart["query_context"], "without query_context the chart data API answers 400"
-    assert re.search(r"\b(T[1-9]|Q[1-9])\b", chart["description"] or ""), "the tooltip must name its rule id"
+    assert re.search(r"\b(T[1-9]|Q[1-9]|L)\b", chart["description"] or ""), "the tooltip must name its rule id"
 
 
 def test_bundle_builds_with_the_warehouse_uri():
@@ -69,6 +89,67 @@ def test_bundle_builds_with_the_warehouse_uri():
     assert database["sqlalchemy_uri"] == "postgresql+psycopg2://esup:s3cret@db.example:5432/esup"
     assert metadata["type"] == "assets"
     assert len(names) == 1 + len(superset.load_bundle())
+
+
+def _native_filter(slug: str) -> dict:
+    (native,) = dashboard_config(slug)["metadata"]["native_filter_configuration"]
+    return native
+
+
+def test_overview_and_realtime_have_a_department_filter_on_every_chart():
+    for slug in ("supervision-overview", "realtime-monitoring"):
+        native = _native_filter(slug)
+        assert native["name"] == "部门"
+        assert native["scope"]["excluded"] == []
+        assert native["defaultDataMask"]["filterState"] == {}  # every department until one is picked
+
+
+def test_log_department_filter_defaults_to_the_city_and_leaves_the_city_trends_alone():
+    native = _native_filter("supervision-log")
+    assert native["name"] == "部门"
+    assert native["controlValues"]["multiSelect"] is False
+    assert native["controlValues"]["enableEmptyFilter"] is True  # a value is required: never 全市 + departments
+    assert native["defaultDataMask"]["filterState"]["value"] == ["全市"]
+    assert native["defaultDataMask"]["extraFormData"]["filters"] == [
+        {"col": "department_name", "op": "IN", "val": ["全市"]}
+    ]
+    position = dashboard_config("supervision-log")["position"]
+    ids = {item["meta"]["sliceName"]: item["meta"]["chartId"] for item in position.values() if _is_chart(item)}
+    assert native["chartsInScope"] == [ids["监察日志明细"]]
+    # The trends read department_code = 'ALL' themselves; a department filter on top would empty them.
+    assert sorted(native["scope"]["excluded"]) == sorted(v for k, v in ids.items() if k != "监察日志明细")
+    for chart in superset.dashboard_charts("supervision-log"):
+        if chart["slice_name"] != "监察日志明细":
+            filters = chart["params"]["adhoc_filters"]
+            assert {"subject": "department_code", "operator": "==", "comparator": "ALL"}.items() <= next(
+                f for f in filters if f["subject"] == "department_code"
+            ).items()
+
+
+def _is_chart(item) -> bool:
+    return isinstance(item, dict) and item.get("type") == "CHART"
+
+
+def test_light_colours_are_green_yellow_red_on_both_case_dashboards():
+    for slug in ("supervision-overview", "realtime-monitoring"):
+        colours = dashboard_config(slug)["metadata"]["label_colors"]
+        assert colours["办理中(绿灯)"] == "#2E9E4F"
+        assert colours["临近时限(黄灯)"] == "#F2B705"
+        assert colours["已超期(红灯)"] == "#D9363E"
+
+
+def test_calendar_warning_turns_red_above_zero_and_says_what_to_do():
+    chart = next(c for c in all_charts() if c["slice_name"] == "日历临时计算警示")
+    assert chart["params"]["conditional_formatting"] == [
+        {"operator": ">", "targetValue": 0, "column": chart["params"]["metric"], "colorScheme": "#D9363E"}
+    ]
+    assert "T1" in chart["description"] and "国务院" in chart["description"]
+    notes = [
+        item["meta"]["code"]
+        for item in dashboard_config("realtime-monitoring")["position"].values()
+        if isinstance(item, dict) and item.get("type") == "MARKDOWN"
+    ]
+    assert any("T1" in n and "节假日安排" in n and "calendar_overrides.csv" in n for n in notes)
 
 
 # --- against the running server -----------------------------------------------------------------
@@ -97,12 +178,13 @@ def test_setup_is_idempotent_and_fast_on_a_second_run(superset_server):
     assert superset_server.timings["setup_warm"] < 5
 
 
-def test_dashboard_exists_with_its_chinese_title(api, superset_server):
-    dashboard = _get(api, superset_server, "/api/v1/dashboard/supervision-overview")["result"]
-    assert dashboard["dashboard_title"] == "电子监察总览"
+@pytest.mark.parametrize("slug", DASHBOARDS)
+def test_dashboard_exists_with_its_chinese_title(api, superset_server, slug):
+    dashboard = _get(api, superset_server, f"/api/v1/dashboard/{slug}")["result"]
+    assert dashboard["dashboard_title"] == DASHBOARDS[slug]
     assert dashboard["published"] is True
-    charts = _get(api, superset_server, "/api/v1/dashboard/supervision-overview/charts")["result"]
-    assert {c["slice_name"] for c in charts} == {c["slice_name"] for c in overview_charts()}
+    charts = _get(api, superset_server, f"/api/v1/dashboard/{slug}/charts")["result"]
+    assert {c["slice_name"] for c in charts} == {c["slice_name"] for c in superset.dashboard_charts(slug)}
 
 
 def test_import_twice_overwrites_by_uuid_and_duplicates_nothing(api, superset_server):
@@ -123,9 +205,9 @@ def test_import_twice_overwrites_by_uuid_and_duplicates_nothing(api, superset_se
     assert after[target["uuid"]]["slice_name"] == "各部门办件状态"
     counts = {
         kind: _get(api, superset_server, f"/api/v1/{kind}/", q="(page_size:100)")["count"]
-        for kind in ("database", "dataset", "dashboard")
+        for kind in ("database", "dataset", "dashboard", "chart")
     }
-    assert counts == {"database": 1, "dataset": 2, "dashboard": 1}
+    assert counts == {"database": 1, "dataset": len(MARTS), "dashboard": len(DASHBOARDS), "chart": len(all_charts())}
 
 
 # --- every chart's rows against the mart --------------------------------------------------------
@@ -147,6 +229,16 @@ def _only_value(rows: list[dict]):
 
 def _num(value) -> float:
     return 0.0 if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def _opt(value) -> float | None:
+    """A nullable number: None for SQL null / NaN, else a float."""
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def _day(epoch_ms) -> date:
+    """Superset sends DATE columns as epoch milliseconds of UTC midnight."""
+    return datetime.fromtimestamp(epoch_ms / 1000, UTC).date()
 
 
 def _check_open(rows, url):
@@ -184,22 +276,21 @@ def _check_as_of(rows, url):
     assert _only_value(rows) == expected_ms
 
 
+def _pivoted(rows, index: str) -> dict[tuple[str, str], float]:
+    """(index value, series) → value of a pivoted bar chart, empty cells left out."""
+    got = {(row[index], series): _num(value) for row in rows for series, value in row.items() if series != index}
+    return {k: v for k, v in got.items() if v}
+
+
 def _check_status_by_department(rows, url):
-    expected: dict[tuple[str, str], int] = {
+    expected = {
         (dept, label): n
         for dept, label, n in _sql(
             url, "select department_name, status_label, count(*) from marts.case_timeliness group by 1, 2"
         )
     }
-    got = {
-        (row["department_name"], label): _num(value)
-        for row in rows
-        for label, value in row.items()
-        if label != "department_name"
-    }
-    assert {k: v for k, v in got.items() if v} == pytest.approx(expected)
-    departments = {d for d, _ in expected}
-    assert {row["department_name"] for row in rows} == departments
+    assert _pivoted(rows, "department_name") == pytest.approx(expected)
+    assert {row["department_name"] for row in rows} == {d for d, _ in expected}
 
 
 def _check_late_uploads_by_department(rows, url):
@@ -236,7 +327,184 @@ def _check_upload_table(rows, url):
     assert rates == sorted(rates, reverse=True)
 
 
+# --- 实时监控 -------------------------------------------------------------------------------------
+
+
+def _check_lights_by_department(rows, url):
+    expected = {
+        (dept, label): n
+        for dept, label, n in _sql(
+            url, f"select department_name, status_label, count(*) from marts.case_timeliness where {OPEN} group by 1, 2"
+        )
+    }
+    assert {label for _, label in expected} <= {"办理中(绿灯)", "临近时限(黄灯)", "已超期(红灯)"}
+    assert _pivoted(rows, "department_name") == pytest.approx(expected)
+
+
+def _keyed(rows, *key: str) -> dict[tuple, dict]:
+    keyed = {tuple(row[k] for k in key): row for row in rows}
+    assert len(keyed) == len(rows), "a list shows a row twice"
+    return keyed
+
+
+def _check_approaching_list(rows, url):
+    expected = {
+        (dept, case): (remaining, elapsed, limit, days, calendar_days)
+        for dept, case, remaining, elapsed, limit, days, calendar_days in _sql(
+            url,
+            "select department_name, case_no, remaining_wd, elapsed_wd, promised_limit_wd,"
+            f" promised_due_date - {AS_OF_DATE}, elapsed_calendar_days"
+            " from marts.case_timeliness where status = 'approaching'",
+        )
+    }
+    assert len(rows) == min(len(expected), 1000)
+    got = _keyed(rows, "department_name", "case_no")
+    for key, row in got.items():
+        assert key in expected, f"{key} is on the 黄灯 list but not approaching"
+        fields = ("remaining_wd", "elapsed_wd", "promised_limit_wd", "days_until_due", "elapsed_calendar_days")
+        assert tuple(row[f] for f in fields) == expected[key], key
+        assert row["remaining_wd"] == row["promised_limit_wd"] - row["elapsed_wd"]
+    remaining = [row["remaining_wd"] for row in rows]
+    assert remaining == sorted(remaining), "smallest remaining_wd first"
+
+
+def _check_overdue_duration_list(rows, url):
+    expected = {
+        (dept, case): (wd, days, due)
+        for dept, case, wd, days, due in _sql(
+            url,
+            "select department_name, case_no, elapsed_wd - promised_limit_wd,"
+            f" {AS_OF_DATE} - promised_due_date, promised_due_date"
+            " from marts.case_timeliness where status = 'overdue'",
+        )
+    }
+    assert rows, "no overdue cases in the warehouse: the test data should have some"
+    assert len(rows) == min(len(expected), 1000)
+    for key, row in _keyed(rows, "department_name", "case_no").items():
+        wd, days, due = expected[key]
+        assert (row["overdue_wd"], row["overdue_calendar_days"], _day(row["promised_due_date"])) == (wd, days, due)
+        assert row["overdue_calendar_days"] > 0, "red means the due date has passed"
+    order = [(-row["overdue_calendar_days"], -row["overdue_wd"], row["case_no"]) for row in rows]
+    assert order == sorted(order), "longest overdue first"
+
+
+def _check_calendar_warning(rows, url):
+    expected = _scalar(url, f"select count(*) from marts.case_timeliness where calendar_provisional and {OPEN}")
+    assert _only_value(rows) == expected
+
+
+def _check_node_over_limit_list(rows, url):
+    expected = {
+        (dept, case, seq): (float(limit), elapsed, float(elapsed - limit))
+        for dept, case, seq, limit, elapsed in _sql(
+            url,
+            "select department_name, case_no, node_seq, limit_wd, elapsed_wd"
+            " from marts.node_timeliness where over_limit and not is_finished",
+        )
+    }
+    assert rows, "no open node over its limit in the warehouse: the test data should have some"
+    assert len(rows) == min(len(expected), 1000)
+    for key, row in _keyed(rows, "department_name", "case_no", "node_seq").items():
+        assert (float(row["limit_wd"]), row["elapsed_wd"], float(row["over_limit_wd"])) == expected[key], key
+        assert row["over_limit_wd"] > 0
+    over = [row["over_limit_wd"] for row in rows]
+    assert over == sorted(over, reverse=True), "most over first"
+
+
+# --- 监察日志 -------------------------------------------------------------------------------------
+
+
+def _city_log(url: str, columns: list[str]) -> dict[date, tuple]:
+    return {
+        row[0]: tuple(row[1:])
+        for row in _sql(
+            url,
+            f"select log_date, {', '.join(columns)} from marts.daily_supervision_log where department_code = 'ALL'",
+        )
+    }
+
+
+def _check_city_series(rows, url, metrics: dict[str, str], approx: bool = False):
+    expected = _city_log(url, list(metrics.values()))
+    got = {_day(row["log_date"]): tuple(_opt(row[m]) for m in metrics) for row in rows}
+    assert got.keys() == expected.keys(), "one point per logged day"
+    for day, values in expected.items():
+        for metric, want, have in zip(metrics, values, got[day], strict=True):
+            if want is None:  # a ratio on a day without completions / open cases
+                assert have is None, (day, metric)
+            elif approx:  # the mart rounds its ratios to 4 decimals (half away from zero); the chart does not
+                assert have == pytest.approx(float(want), abs=1e-4), (day, metric)
+            else:
+                assert have == float(want), (day, metric)
+
+
+def _check_log_city_lights(rows, url):
+    _check_city_series(
+        rows,
+        url,
+        {
+            "in_progress_eod_total": "in_progress_eod",
+            "approaching_eod_total": "approaching_eod",
+            "overdue_eod_total": "overdue_eod",
+        },
+    )
+
+
+def _check_log_city_rates(rows, url):
+    _check_city_series(
+        rows,
+        url,
+        {
+            "early_completion_ratio": "early_completion_rate",
+            "overdue_ratio": "overdue_rate",
+            "approaching_ratio": "approaching_rate",
+        },
+        approx=True,
+    )
+
+
+def _check_log_city_flow(rows, url):
+    _check_city_series(
+        rows,
+        url,
+        {"accepted_total": "accepted", "completed_total": "completed", "completed_early_total": "completed_early"},
+    )
+
+
+LOG_COLUMNS = [
+    "accepted",
+    "completed",
+    "completed_early",
+    "early_completion_rate",
+    "in_progress_eod",
+    "approaching_eod",
+    "approaching_rate",
+    "overdue_eod",
+    "overdue_rate",
+    "supervision_self_initiated",
+    "supervision_feedback",
+    "late_upload_events",
+]
+
+
+def _check_log_table(rows, url):
+    expected = {
+        (day, dept): tuple(_opt(v) for v in values)
+        for day, dept, *values in _sql(
+            url, f"select log_date, department_name, {', '.join(LOG_COLUMNS)} from marts.daily_supervision_log"
+        )
+    }
+    assert len(rows) == min(len(expected), 10000)
+    got = {(_day(r["log_date"]), r["department_name"]): tuple(_opt(r[c]) for c in LOG_COLUMNS) for r in rows}
+    assert len(got) == len(rows)
+    assert got.items() <= expected.items()
+    assert "全市" in {dept for _, dept in got}
+    days = [r["log_date"] for r in rows]
+    assert days == sorted(days, reverse=True), "latest day first"
+
+
 CHECKS = {
+    # 电子监察总览
     "在办件数": _check_open,
     "临近时限(黄灯)": _check_approaching,
     "超期件数(红灯)": _check_overdue,
@@ -248,25 +516,50 @@ CHECKS = {
     "各部门超时上传": _check_late_uploads_by_department,
     "超期办件清单(红灯)": _check_overdue_list,
     "各部门上传及时性": _check_upload_table,
+    # 实时监控
+    "各部门红黄绿灯": _check_lights_by_department,
+    "即将到期清单(黄灯)": _check_approaching_list,
+    "超期清单(红灯，超期时长)": _check_overdue_duration_list,
+    "日历临时计算警示": _check_calendar_warning,
+    "节点超时清单(未完成)": _check_node_over_limit_list,
+    # 监察日志
+    "全市在办·黄灯·红灯趋势(24时)": _check_log_city_lights,
+    "全市比率趋势": _check_log_city_rates,
+    "全市每日受理与办结": _check_log_city_flow,
+    "监察日志明细": _check_log_table,
 }
 
 
-def test_every_chart_on_the_dashboard_has_a_check():
-    assert {c["slice_name"] for c in overview_charts()} == set(CHECKS)
+def test_every_chart_on_every_dashboard_has_a_check():
+    assert sorted(c["slice_name"] for c in all_charts()) == sorted(CHECKS)
 
 
-@pytest.mark.parametrize("chart", overview_charts(), ids=lambda c: c["slice_name"])
-def test_chart_data_matches_the_mart(api, superset_server, chart):
-    charts = _charts_by_uuid(api, superset_server)
+def _chart_rows(api, server, chart: dict) -> list[dict]:
+    charts = _charts_by_uuid(api, server)
     chart_id = charts[chart["uuid"]]["id"]
-    payload = _get(api, superset_server, f"/api/v1/chart/{chart_id}/data/", force="true")
+    payload = _get(api, server, f"/api/v1/chart/{chart_id}/data/", force="true")
     (result,) = payload["result"]
     assert result.get("error") is None, result.get("error")
-    rows = result["data"]
+    return result["data"]
+
+
+@pytest.mark.parametrize("chart", all_charts(), ids=lambda c: c["slice_name"])
+def test_chart_data_matches_the_mart(api, superset_server, chart):
+    rows = _chart_rows(api, superset_server, chart)
     assert rows, f"{chart['slice_name']} returned no rows"
     CHECKS[chart["slice_name"]](rows, superset_server.warehouse_url)
 
 
-def test_overview_has_a_department_filter_on_both_marts():
-    native = overview_dashboard()["metadata"]["native_filter_configuration"]
-    assert [f["name"] for f in native] == ["部门"]
+def test_the_log_and_the_live_lights_tell_the_same_story(api, superset_server):
+    """The log's last day (counted up to the evaluation time) shows the lights 实时监控 shows now."""
+    by_name = {c["slice_name"]: c for c in all_charts()}
+    lights = _chart_rows(api, superset_server, by_name["各部门红黄绿灯"])
+    trend = _chart_rows(api, superset_server, by_name["全市在办·黄灯·红灯趋势(24时)"])
+    last = max(trend, key=lambda row: row["log_date"])
+    as_of = _scalar(superset_server.warehouse_url, "select max(as_of) from marts.case_timeliness")
+    assert _day(last["log_date"]) == as_of.astimezone(SHANGHAI).date()
+    labels = ("办理中(绿灯)", "临近时限(黄灯)", "已超期(红灯)")
+    totals = {label: sum(_num(row.get(label)) for row in lights) for label in labels}
+    assert last["approaching_eod_total"] == totals["临近时限(黄灯)"]
+    assert last["overdue_eod_total"] == totals["已超期(红灯)"]
+    assert last["in_progress_eod_total"] == sum(totals.values())

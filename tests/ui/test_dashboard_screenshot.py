@@ -1,9 +1,10 @@
-"""电子监察总览 in a real browser: log in, open the dashboard, prove every chart drew, keep a screenshot.
+"""Every dashboard in a real browser: log in once, open each, prove every chart drew, keep screenshots.
 
 Headless Debian Chromium driven by the pip ``playwright`` package (no browser download). A chart
 "loads" even when it shows an error or the login page, so each chart is checked by what it painted:
 its element is screenshotted and the non-background pixels counted (decoded by the browser itself,
-no Pillow needed), ECharts canvases must hold painted pixels, and no chart may show an error.
+no Pillow needed), ECharts canvases must hold painted pixels, and no chart may show an error. The
+screenshots land in ``.esup/screenshots/<slug>.png``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import base64
 import tempfile
 
+import psycopg
 import pytest
 
 from esup import settings, superset
@@ -29,9 +31,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# Tall enough that the whole dashboard is in view: Superset only renders charts near the viewport.
-VIEWPORT = {"width": 1600, "height": 2000}
-SLUG = "supervision-overview"
+# Tall enough that a whole dashboard is in view: Superset only renders charts near the viewport
+# (DASHBOARD_VIRTUALIZATION), and 实时监控 is the tallest at ≈ 2300 px.
+VIEWPORT = {"width": 1600, "height": 2600}
+DASHBOARDS = {
+    "supervision-overview": "电子监察总览",
+    "realtime-monitoring": "实时监控",
+    "supervision-log": "监察日志",
+}
+WARNING_RED = "rgb(217, 54, 62)"  # #D9363E, the conditional formatting of 日历临时计算警示
 
 # Counts pixels of a PNG (base64) that differ from its corner pixel (the chart's background).
 COUNT_PAINTED = """async (b64) => {
@@ -59,9 +67,25 @@ CANVAS_PAINTED = """(el) => Array.from(el.querySelectorAll('canvas')).map(c => {
     return painted;
 })"""
 
+# Two different Chinese words drawn in the page's font: without a CJK font both come out as the same
+# row of empty boxes (tofu), so identical pixels mean the Chinese text on the screenshot is unreadable.
+CJK_GLYPHS_DIFFER = """() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 96; canvas.height = 40;
+    const ctx = canvas.getContext('2d');
+    const draw = (text) => {
+        ctx.clearRect(0, 0, canvas.width, canvas.height);
+        ctx.font = '28px ' + getComputedStyle(document.body).fontFamily;
+        ctx.fillText(text, 0, 30);
+        return Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data).join(',');
+    };
+    return draw('监察') !== draw('日志');
+}"""
+
 
 @pytest.fixture(scope="module")
-def dashboard_page(superset_server):
+def browser_page(superset_server):
+    """One logged-in Chromium page for the whole module; tests open the dashboards they need."""
     from playwright.sync_api import sync_playwright
 
     user = superset.admin()
@@ -81,10 +105,18 @@ def dashboard_page(superset_server):
             page.fill("[data-test=password-input]", user.password)
             page.click("[data-test=login-button]")
             page.wait_for_url(lambda url: "/login" not in url, timeout=30_000)
-            page.goto(f"{superset_server.base_url}/superset/dashboard/{SLUG}/")
             yield page
         finally:
             context.close()
+
+
+def _open(page, base_url: str, slug: str):
+    """Show dashboard ``slug`` with every chart finished (navigates only when another page is shown)."""
+    url = f"{base_url}/superset/dashboard/{slug}/"
+    if not page.url.startswith(url):
+        page.goto(url)
+        _wait_for_charts(page, len(superset.dashboard_charts(slug)))
+    return page
 
 
 def _wait_for_charts(page, expected: int) -> None:
@@ -104,21 +136,33 @@ def _wait_for_charts(page, expected: int) -> None:
     page.wait_for_timeout(1500)  # ECharts animates its first paint
 
 
-def test_dashboard_draws_every_chart_in_chinese(dashboard_page):
-    page = dashboard_page
-    charts = superset.dashboard_charts(SLUG)
-    _wait_for_charts(page, len(charts))
+def _holder(page, title: str):
+    holders = page.locator('[data-test="chart-grid-component"]')
+    for i in range(holders.count()):
+        holder = holders.nth(i)
+        if holder.locator('[data-test="editable-title"]').first.inner_text().strip() == title:
+            return holder
+    raise AssertionError(f"no chart titled {title!r} on {page.url}")
+
+
+@pytest.mark.parametrize("slug", DASHBOARDS)
+def test_dashboard_draws_every_chart_in_chinese(browser_page, superset_server, slug):
+    page = _open(browser_page, superset_server.base_url, slug)
+    charts = superset.dashboard_charts(slug)
 
     assert "/login" not in page.url
     assert page.locator("[data-test=login-button]").count() == 0
-    assert page.get_by_text("电子监察总览", exact=True).first.is_visible()
+    assert page.get_by_text(DASHBOARDS[slug], exact=True).first.is_visible()
     body = page.inner_text("body")
     for phrase in ("Not found", "Unexpected error", "Something went wrong", "页面未找到"):
         assert phrase not in body, f"the page shows {phrase!r}"
+    assert page.evaluate(CJK_GLYPHS_DIFFER), "Chinese renders as empty boxes: install fonts-noto-cjk"
+    filter_names = page.locator('[data-test="filter-bar"] [data-test="filter-control-name"]')
+    assert [n.strip() for n in filter_names.all_inner_texts()] == ["部门"], "the 部门 filter is missing"
 
     shots = settings.home() / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / f"{SLUG}.png"), full_page=True)
+    page.screenshot(path=str(shots / f"{slug}.png"), full_page=True)
 
     holders = page.locator('[data-test="chart-grid-component"]')
     assert holders.count() == len(charts)
@@ -135,7 +179,7 @@ def test_dashboard_draws_every_chart_in_chinese(dashboard_page):
         assert painted["painted"] > 0.03 * painted["total"], f"{title} looks empty: {painted}"
         if canvases:
             assert all(n > 2000 for n in canvases), f"{title}: a canvas is (nearly) blank {canvases}"
-    print("painted pixels per chart:", report)
+    print(f"{slug}: painted pixels per chart:", report)
     assert set(report) == {c["slice_name"] for c in charts}
 
     kinds = {c["slice_name"]: c["viz_type"] for c in charts}
@@ -144,5 +188,33 @@ def test_dashboard_draws_every_chart_in_chinese(dashboard_page):
             assert canvases, f"{title}: an ECharts chart without a canvas"
 
 
-def test_department_filter_is_offered(dashboard_page):
-    assert dashboard_page.get_by_text("部门", exact=True).first.is_visible()
+def test_log_table_shows_the_city_by_default(browser_page, superset_server):
+    page = _open(browser_page, superset_server.base_url, "supervision-log")
+    with psycopg.connect(superset_server.warehouse_url) as conn:
+        departments = [
+            r[0]
+            for r in conn.execute(
+                "select distinct department_name from marts.daily_supervision_log where department_code <> 'ALL'"
+            )
+        ]
+    assert departments
+    assert page.locator('[data-test="NATIVE_FILTER-department"]').first.inner_text().strip() == "全市"
+    text = _holder(page, "监察日志明细").inner_text()
+    assert "全市" in text
+    shown = [d for d in departments if d in text]
+    assert not shown, f"the default 部门 filter (全市) should hide {shown}"
+
+
+def test_calendar_warning_is_red_exactly_when_cases_are_provisional(browser_page, superset_server):
+    page = _open(browser_page, superset_server.base_url, "realtime-monitoring")
+    number = _holder(page, "日历临时计算警示").locator(".header-line").first
+    shown = int(number.inner_text().replace(",", "").strip())
+    with psycopg.connect(superset_server.warehouse_url) as conn:
+        expected = conn.execute(
+            "select count(*) from marts.case_timeliness"
+            " where calendar_provisional and status in ('in_progress', 'approaching', 'overdue')"
+        ).fetchone()[0]
+    assert shown == expected
+    colour = number.evaluate("el => getComputedStyle(el).color")
+    assert (colour == WARNING_RED) == (shown > 0), f"{shown} shown in {colour}"
+    assert page.get_by_text("日历临时计算警示（规则 T1）").first.is_visible()
