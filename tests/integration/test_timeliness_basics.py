@@ -79,6 +79,7 @@ def timeliness(pg_server):
             case("EARLYBJ", "P1", "2026-11-04 07:30+08"),  # still 3 Nov in UTC
             case("EXEMPT", "P3", "2026-11-16 10:00+08"),  # late only because of exempt days (T9)
             case("UNKNOWN", "NOPE", "2026-11-16 10:00+08"),  # a power code the catalogue does not have
+            case("BACKWARDS", "P3", "2026-11-10 10:00+08"),  # completed before it was accepted (Q8)
         ],
     )
     insert_rows(
@@ -89,6 +90,7 @@ def timeliness(pg_server):
             {"case_no": "SUNDAY", "completed_at": "2026-09-30 16:00+08", "uploaded_at": "2026-09-30 17:00+08"},
             {"case_no": "LATEHOL", "completed_at": "2026-10-01 10:00+08", "uploaded_at": "2026-10-01 11:00+08"},
             {"case_no": "EARLYBJ", "completed_at": "2026-11-05 17:00+08", "uploaded_at": "2026-11-05 18:00+08"},
+            {"case_no": "BACKWARDS", "completed_at": "2026-11-05 17:00+08", "uploaded_at": "2026-11-10 18:00+08"},
         ],
     )
     insert_rows(
@@ -289,9 +291,11 @@ def test_exempt_days_are_reported_beside_the_facts_T9(timeliness):
     assert timeliness["HOLIDAY"]["exempt_wd"] == 0
 
 
-def test_a_case_on_an_unknown_power_gets_no_status(timeliness):
+def test_cases_that_cannot_be_judged_get_no_status(timeliness):
     row = timeliness["UNKNOWN"]
     assert (row["promised_due_date"], row["status"], row["status_label"]) == (None, None, "无法判定(事项未知)")
+    row = timeliness["BACKWARDS"]
+    assert (row["status"], row["status_label"]) == (None, "无法判定(时间异常)")
 
 
 def test_node_limits_T7(timeliness):

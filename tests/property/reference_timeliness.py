@@ -156,6 +156,14 @@ def evaluate(case: Case, as_of: datetime, exemptions: Iterable[Exemption] = ()) 
         start = max(shanghai_date(suspension.started_at), accepted)
         end = measured if suspension.ended_at is None else min(shanghai_date(suspension.ended_at), measured)
         windows.append((start, end))
+    # Overlapping windows are one stop of the clock: (s1, e1] and (s2, e2] overlap when s2 < e1.
+    merged: list[tuple[date, date]] = []
+    for start, end in sorted(w for w in windows if w[1] > w[0]):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    windows = merged
 
     def removed(day: date) -> bool:
         """T3: a WD inside any suspension window; a set of days, so overlaps count once."""
@@ -174,11 +182,20 @@ def evaluate(case: Case, as_of: datetime, exemptions: Iterable[Exemption] = ()) 
         if limit < 1:
             raise ValueError(f"a time limit is at least 1 WD, got {limit}")
         used = 0
+        due = None
         for day in days_after(accepted):
-            if counts(day):
-                used += 1
-                if used == limit:
-                    return day
+            if due is None:
+                if counts(day):
+                    used += 1
+                    if used == limit:
+                        due = day
+            elif is_workday(day):
+                # T3/T4: a suspension begun by the due day (the limit runs to 24:00) stops the clock
+                # there, so each WD it removes moves the due date one WD later.
+                if any(start <= due < day <= end for start, end in windows):
+                    due = day
+                else:
+                    return due
         raise AssertionError("unreachable")
 
     promised_limit = case.promised_limit_wd

@@ -457,6 +457,20 @@ def test_reference_suspension_after_the_limit_ran_out_moves_nothing():
     assert (result.promised_due_date, result.status) == (date(2026, 11, 5), "completed_late")
 
 
+def test_reference_suspension_begun_on_the_due_day_moves_it():
+    # accepted Wed 18 Nov, N = 2: due Fri 20 Nov; suspended from the 20th (the limit runs to 24:00)
+    on_due_day = (Suspension(bj("2026-11-20 14:00"), bj("2026-11-24 10:00")),)
+    case = Case(DEPARTMENT, "ONDUE", bj("2026-11-18 09:00"), 2, suspensions=on_due_day)
+    result = evaluate(case, datetime(2026, 11, 24, 19, 0, tzinfo=SHANGHAI))
+    assert (result.suspended_wd, result.elapsed_wd, result.promised_due_date) == (2, 2, date(2026, 11, 24))
+    assert result.status == "approaching"
+    # ... but one begun on the Saturday after comes after the limit ran out
+    saturday = (Suspension(bj("2026-11-21 10:00"), bj("2026-11-24 10:00")),)
+    case = Case(DEPARTMENT, "WEEKEND", bj("2026-11-18 09:00"), 2, suspensions=saturday)
+    result = evaluate(case, datetime(2026, 11, 24, 19, 0, tzinfo=SHANGHAI))
+    assert (result.suspended_wd, result.promised_due_date, result.status) == (2, date(2026, 11, 20), "overdue")
+
+
 def test_reference_extension_lengthens_the_legal_limit_only():
     case = Case(DEPARTMENT, "EXTENDED", bj("2026-11-02 09:00"), 5, legal_limit_wd=10, extensions_wd=(5,))
     result = evaluate(case, AS_OF)

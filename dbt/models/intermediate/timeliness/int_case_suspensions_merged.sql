@@ -93,8 +93,9 @@ final as (
         merged.start_date,
         merged.end_date,
         end_day.workday_number - start_day.workday_number as removed_wd,
-        -- WD the case had used when this period began (earlier periods removed): a period shifts
-        -- a due date only if it began before that limit was used up.
+        start_day.is_workday as starts_on_workday,
+        -- WD the case had used when this period began (earlier periods removed): whether it moves a
+        -- due date (macro moves_due_date).
         start_day.workday_number - acceptance_days.accepted_day_number
             - coalesce(sum(end_day.workday_number - start_day.workday_number) over (
                 partition by merged.department_code, merged.case_no

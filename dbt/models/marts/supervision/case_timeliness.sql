@@ -40,9 +40,9 @@ suspension_totals as (
         suspension_periods.department_code,
         suspension_periods.case_no,
         sum(suspension_periods.removed_wd)::integer as suspended_wd,
-        sum(case when suspension_periods.used_wd_at_start < cases.promised_limit_wd
+        sum(case when {{ moves_due_date('suspension_periods', 'cases.promised_limit_wd') }}
             then suspension_periods.removed_wd else 0 end)::integer as promised_shift_wd,
-        sum(case when suspension_periods.used_wd_at_start < cases.legal_limit_wd + cases.extension_wd
+        sum(case when {{ moves_due_date('suspension_periods', 'cases.legal_limit_wd + cases.extension_wd') }}
             then suspension_periods.removed_wd else 0 end)::integer as legal_shift_wd
     from suspension_periods
     inner join cases
@@ -102,6 +102,8 @@ classified as (
         case
             -- no power found for the case (unknown code, Q5): no limit, nothing to judge
             when promised_due_date is null then null
+            -- completed before it was accepted: impossible timestamps (Q8), nothing to judge
+            when is_completed and completion_date < accepted_date then null
             when is_completed and completion_date < promised_due_date then 'completed_early'
             when is_completed and completion_date = promised_due_date then 'completed_on_time'
             when is_completed then 'completed_late'
@@ -162,7 +164,7 @@ final as (
             when 'completed_early' then '提前办结'
             when 'completed_on_time' then '按时办结'
             when 'completed_late' then '超期办结'
-            else '无法判定(事项未知)'
+            else case when judged.promised_due_date is null then '无法判定(事项未知)' else '无法判定(时间异常)' end
         end as status_label,
         judged.legal_overdue,
         judged.late_only_because_exempt,

@@ -92,6 +92,7 @@ departments as (
 ),
 
 -- One row per case and day it was open at 24:00 (accepted on or before, not completed by then).
+-- A case on an unknown power (no limit) is open, but never approaching or overdue.
 case_days as (
 
     select
@@ -106,7 +107,6 @@ case_days as (
         on days.log_date >= cases.accepted_date
         and (cases.completion_date is null or days.log_date < cases.completion_date)
     inner join calendar as accepted_day on accepted_day.calendar_date = cases.accepted_date
-    where cases.promised_limit_wd is not null
 
 ),
 
@@ -118,7 +118,7 @@ case_day_suspensions as (
         case_days.case_no,
         case_days.log_date,
         sum(clipped_end.workday_number - period_start.workday_number) as suspended_wd,
-        sum(case when suspension_periods.used_wd_at_start < case_days.promised_limit_wd
+        sum(case when {{ moves_due_date('suspension_periods', 'case_days.promised_limit_wd') }}
             then clipped_end.workday_number - period_start.workday_number else 0 end) as shift_wd
     from case_days
     inner join suspension_periods
