@@ -18,6 +18,11 @@ from esup import pg, settings
 
 DEFAULT_START = "2026-06-01"
 DEFAULT_END = "2026-11-20"
+DASHBOARDS = (
+    ("supervision-overview", "电子监察总览"),
+    ("realtime-monitoring", "实时监控"),
+    ("supervision-log", "监察日志"),
+)
 SIZES = {"tiny": 600, "small": 20_000, "medium": 100_000, "large": 1_000_000}
 
 
@@ -123,7 +128,9 @@ def run(args) -> int:
 
     user, password = superset.admin().username, superset.admin().password
     console.rule("ready")
-    console.print(f"  Superset  {superset_url}/superset/dashboard/supervision-overview/  (login {user} / {password})")
+    console.print(f"  Superset  (login {user} / {password})")
+    for slug, title in DASHBOARDS:
+        console.print(f"    {title:<6} {superset_url}/superset/dashboard/{slug}/")
     a_user, a_password = airflow.admin_login()
     console.print(f"  Airflow   {airflow_url}  (login {a_user} / {a_password})")
     console.print(f"  Data Docs file://{load_expectations().data_docs_index()}")
