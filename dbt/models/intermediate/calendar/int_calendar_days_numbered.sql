@@ -1,6 +1,11 @@
 -- T1: one row per date with whether it is a Chinese working day, where that comes from, and a
 -- running working-day number, so working-day arithmetic is a lookup, never a loop.
 -- Precedence: reviewed override seed > chinese-calendar package > plain Mon-Fri (provisional).
+-- Indexed: every timeliness model looks dates up here, per case and per suspension.
+{{ config(indexes=[
+    {'columns': ['calendar_date'], 'unique': true},
+    {'columns': ['workday_number']},
+]) }}
 with package_days as (
 
     select * from {{ source('platform', 'chinese_calendar') }}
