@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import hashlib
 import io
 import json
 import os
@@ -203,6 +204,18 @@ def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return ""
+
+
+def code_fingerprint() -> str:
+    """A hash of what the pipeline runs (models, macros, seeds, the package, the suites)."""
+    digest = hashlib.sha1()
+    for folder in ("dbt/models", "dbt/macros", "dbt/seeds", "esup", "expectations"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".sql", ".yml", ".csv", ".py"}:
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    digest.update((ROOT / "dbt" / "dbt_project.yml").read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def machine(server: str) -> dict:
@@ -603,7 +616,14 @@ def run_size(server: str, cases: int, args, sampler: MemorySampler) -> dict:
     as_of_full = datetime.combine(end - timedelta(days=1), datetime.min.time(), SHANGHAI).replace(hour=DAILY_RUN_HOUR)
     as_of_next = as_of_full + timedelta(days=1)
     sources_file = BENCH_DIR / "home" / f"sources-{cases}.yml"
-    out: dict = {"cases": cases, "as_of_full": as_of_full.isoformat(), "as_of_next": as_of_next.isoformat()}
+    out: dict = {
+        "cases": cases,
+        "as_of_full": as_of_full.isoformat(),
+        "as_of_next": as_of_next.isoformat(),
+        # Others may commit while a run lasts: each size records the code it measured.
+        "git_commit": git("rev-parse", "--short", "HEAD"),
+        "code_fingerprint": code_fingerprint(),
+    }
     console.rule(f"[bold]{cases:,} cases")
 
     with rec.measure("simulate") as m:
@@ -848,12 +868,14 @@ SUMMARY_COLUMNS = (
     ("esup run s (×floor)", lambda r: _run_text(r["figures"])),
     ("timeliness models s", lambda r: fmt_s(r["figures"]["timeliness_models_s"])),
     ("incremental s (% full)", lambda r: _incremental_text(r["figures"])),
-    ("peak memory MB", lambda r: _peak_text(r["figures"]["peak_memory_mb"])),
+    ("peak MB pipeline (all)", lambda r: _peak_text(r["figures"])),
 )
 
 
-def _peak_text(v: int | None) -> str:
-    return "—" if v is None else f"{v:,}"
+def _peak_text(f: dict) -> str:
+    if f["peak_memory_mb"] is None:
+        return "—"
+    return f"{f['peak_memory_pipeline_mb'] or 0:,} ({f['peak_memory_mb']:,})"
 
 
 def _ratio_text(v: float | None) -> str:
@@ -959,6 +981,13 @@ def markdown(report: dict) -> str:
     ]
     for r in report["results"]:
         lines.append("| " + " | ".join(fn(r) for _, fn in SUMMARY_COLUMNS) + " |")
+    if len({r["code_fingerprint"] for r in report["results"]}) > 1:
+        lines += [
+            "",
+            "**Warning**: the models or the package changed during this run (commit / fingerprint per size: "
+            + ", ".join(f"{r['cases']:,}: {r['git_commit']}/{r['code_fingerprint']}" for r in report["results"])
+            + "); sizes are not comparable.",
+        ]
     lines += ["", "## TARGETS.md", "", "| target | measured | result | note |", "|---|---|---|---|"]
     for t in report["targets"]:
         lines.append(f"| {t['target']} | {t['measured']} | {t['result']} | {t['note']} |")

@@ -228,14 +228,15 @@ def _ingest_table(
         "copy (select {} from exchange.{} where exchange_id > {} order by exchange_id) to stdout"
     ).format(select_text, sql.Identifier(table.name), sql.Literal(from_id))
     copy_in = sql.SQL("copy landing ({}) from stdin").format(sql.SQL(", ").join(map(sql.Identifier, cols)))
-    with src.cursor().copy(copy_out) as out, wh.cursor().copy(copy_in) as into:
-        for block in out:
-            into.write(block)
+    with src.cursor().copy(copy_out) as out, wh.cursor() as landing_cursor:
+        with landing_cursor.copy(copy_in) as into:
+            for block in out:
+                into.write(block)
+        result.source_rows = landing_cursor.rowcount
 
-    reason = _reason_sql(table, source_types)
-    wh.execute(sql.SQL("alter table landing add column quarantine_reason text"))
-    wh.execute(sql.SQL("update landing set quarantine_reason = nullif({}, '')").format(reason))
-    result.source_rows = wh.execute("select count(*) from landing").fetchone()[0]
+    # Evaluated in both inserts rather than stored: no second pass over the landed rows. For a
+    # typed source it is only the business-key check.
+    reason = sql.SQL("nullif({}, '')").format(_reason_sql(table, source_types))
     params = {"s": source.name, "d": source.department_code, "r": run_id, "p": pulled_at, "n": table.name}
     typed = sql.SQL(", ").join(
         sql.SQL("{c}::{t}").format(c=sql.Identifier(c), t=sql.SQL(t)) for c, t in table.types().items()
@@ -243,20 +244,24 @@ def _ingest_table(
     loaded = wh.execute(
         sql.SQL(
             "insert into raw.{t} (source_name, source_department_code, ingest_run_id, pulled_at, {cols})"
-            " select %(s)s, %(d)s, %(r)s, %(p)s, {typed} from landing where quarantine_reason is null"
+            " select %(s)s, %(d)s, %(r)s, %(p)s, {typed} from landing where {reason} is null"
             " on conflict (source_name, exchange_id) do nothing"
-        ).format(t=sql.Identifier(table.name), cols=sql.SQL(", ").join(map(sql.Identifier, cols)), typed=typed),
+        ).format(
+            t=sql.Identifier(table.name), cols=sql.SQL(", ").join(map(sql.Identifier, cols)), typed=typed, reason=reason
+        ),
         params,
     )
     result.loaded = loaded.rowcount
     quarantined = wh.execute(
-        """
-        insert into raw.quarantine
-          (source_name, table_name, exchange_id, raw_row, reason, ingest_run_id, pulled_at)
-        select %(s)s, %(n)s, exchange_id, to_jsonb(landing) - 'quarantine_reason', quarantine_reason, %(r)s, %(p)s
-        from landing where quarantine_reason is not null
-        on conflict (source_name, table_name, exchange_id) do nothing
-        """,
+        sql.SQL(
+            "insert into raw.quarantine"
+            " (source_name, table_name, exchange_id, raw_row, reason, ingest_run_id, pulled_at)"
+            " select %(s)s, %(n)s, exchange_id, to_jsonb(landing) - 'quarantine_reason', quarantine_reason,"
+            " %(r)s, %(p)s"
+            " from (select landing.*, {reason} as quarantine_reason from landing) as landing"
+            " where quarantine_reason is not null"
+            " on conflict (source_name, table_name, exchange_id) do nothing"
+        ).format(reason=reason),
         params,
     )
     result.quarantined = quarantined.rowcount

@@ -93,18 +93,24 @@ def run_dbt(warehouse_url: str, as_of: datetime, command: str = "build", extra: 
     return DbtResult(result.success, failures, nodes)
 
 
-def ingest_all(warehouse_url: str, sources: list[Source], run_id: int, on_done=None) -> list[ingest.SourceResult]:
-    """Ingest every source; a failing source is recorded (``error``) and does not stop the others."""
-    results = []
-    for source in sources:
+def ingest_all(
+    warehouse_url: str, sources: list[Source], run_id: int, on_done=None, workers: int = 2
+) -> list[ingest.SourceResult]:
+    """Ingest every source, ``workers`` at a time (the work is in the PostgreSQL servers, so threads
+    suffice); a failing source is recorded (``error``) and does not stop the others."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(source: Source) -> ingest.SourceResult:
         try:
             result = ingest.ingest_source(warehouse_url, source, run_id)
         except ingest.SourceError as exc:
             result = ingest.SourceResult(source.name, source.kind, error=str(exc))
-        results.append(result)
         if on_done:
             on_done(result)
-    return results
+        return result
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, sources))
 
 
 def run_expectations(warehouse_url: str, as_of: datetime) -> list:
