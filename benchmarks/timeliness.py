@@ -685,6 +685,11 @@ def run_size(server: str, cases: int, args, sampler: MemorySampler) -> dict:
     return out
 
 
+def load_range(result: dict) -> str:
+    loads = [m["load_average_1min_before"] for m in result["measures"].values() if "load_average_1min_before" in m]
+    return f"{min(loads):.1f}–{max(loads):.1f}" if loads else "—"
+
+
 def _statuses(counts: dict) -> str:
     return ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
 
@@ -738,7 +743,8 @@ def figures(result: dict) -> dict:
         ing = ms["ingestion"]
         fig["ingest_rows_per_s"] = round(ing["source_rows"] / ing["seconds"])
         if ing["department_seconds"]:
-            fig["ingest_department_rows_per_s"] = round(ing["department_rows"] / ing["department_seconds"])
+            # Sources may be ingested in parallel: this is per second of one source's own clock.
+            fig["ingest_department_rows_per_source_second"] = round(ing["department_rows"] / ing["department_seconds"])
         if fig.get("copy_rows_per_s"):
             fig["ingest_vs_copy"] = round(fig["ingest_rows_per_s"] / fig["copy_rows_per_s"], 2)
     return fig
@@ -816,11 +822,9 @@ def targets(results: list[dict], linear: list[dict]) -> list[dict]:
             "simulation excluded; not run at 10M",
         )
     if f.get("ingest_vs_copy") is not None:
-        dept = f.get("ingest_department_rows_per_s")
         add(
             "ingestion ≥ 0.7× raw COPY rows/s",
-            f"{f['ingest_rows_per_s']:,} rows/s vs COPY {f['copy_rows_per_s']:,} rows/s = {f['ingest_vs_copy']}×"
-            + (f" (department sources alone {dept:,} rows/s)" if dept else ""),
+            f"{f['ingest_rows_per_s']:,} rows/s vs COPY {f['copy_rows_per_s']:,} rows/s = {f['ingest_vs_copy']}×",
             ("PASS" if f["ingest_vs_copy"] >= 0.7 else "FAIL") + f" (at {size})",
             "prepare + ingest_all of every source, rows = source rows",
         )
@@ -918,6 +922,10 @@ def print_report(report: dict) -> None:
     for r in report["results"]:
         table.add_row(*(fn(r) for _, fn in SUMMARY_COLUMNS))
     console.print(table)
+    console.print(
+        "1-minute load average before each measure: "
+        + "; ".join(f"{r['cases']:,}: {load_range(r)}" for r in report["results"])
+    )
 
     if report["linearity"]:
         lin = Table(title="growth against the smallest size (1.00 = proportional)")
@@ -981,6 +989,12 @@ def markdown(report: dict) -> str:
     ]
     for r in report["results"]:
         lines.append("| " + " | ".join(fn(r) for _, fn in SUMMARY_COLUMNS) + " |")
+    lines += [
+        "",
+        "1-minute load average before each measure (2 cores; other sessions share the machine): "
+        + "; ".join(f"{r['cases']:,}: {load_range(r)}" for r in report["results"])
+        + ".",
+    ]
     if len({r["code_fingerprint"] for r in report["results"]}) > 1:
         lines += [
             "",
