@@ -105,7 +105,7 @@ def start(data_dir: Path | None = None, port: int | None = None) -> str:
             # Sized for a 2-core, 24 GB machine; the warehouse does big set-based work.
             conf.write(
                 "\n# esup local defaults\n"
-                "shared_buffers = 512MB\nwork_mem = 64MB\nmaintenance_work_mem = 512MB\n"
+                "shared_buffers = 512MB\nwork_mem = 256MB\nmaintenance_work_mem = 512MB\n"
                 "max_connections = 200\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
                 "timezone = 'Asia/Shanghai'\nlog_timezone = 'Asia/Shanghai'\n"
             )

@@ -98,14 +98,18 @@ case_days as (
     select
         cases.department_code,
         cases.case_no,
-        days.log_date,
+        open_day.day::date as log_date,
         cases.promised_limit_wd,
         cases.is_risk_point,
         accepted_day.workday_number as accepted_day_number
     from cases
-    inner join days
-        on days.log_date >= cases.accepted_date
-        and (cases.completion_date is null or days.log_date < cases.completion_date)
+    cross join window_bounds
+    -- each case's own open days inside the window: no cases × days cross product to filter
+    cross join lateral generate_series(
+        greatest(cases.accepted_date, window_bounds.first_day),
+        least(coalesce(cases.completion_date - 1, window_bounds.last_day), window_bounds.last_day),
+        interval '1 day'
+    ) as open_day (day)
     inner join calendar as accepted_day on accepted_day.calendar_date = cases.accepted_date
 
 ),
