@@ -42,17 +42,14 @@ DEFAULT_ARGS = {
 )
 def supervision__pipeline():
     @task
-    def prepare_warehouse() -> dict:
+    def prepare_warehouse() -> list[dict]:
+        """One entry per source of the list: the arguments of its extract_source task."""
         from esup import pipeline, settings
         from esup.sources import load_sources
 
         sources = load_sources(settings.sources_file())
         run_id = pipeline.prepare_warehouse(settings.warehouse_url(), sources)
-        return {"run_id": run_id, "sources": [s.as_dict() for s in sources]}
-
-    @task
-    def list_sources(prepared: dict) -> list[dict]:
-        return [{"source": s, "run_id": prepared["run_id"]} for s in prepared["sources"]]
+        return [{"source": s.as_dict(), "run_id": run_id} for s in sources]
 
     @task(map_index_template="{{ source_name }}")
     def extract_source(source: dict, run_id: int) -> dict:
@@ -91,7 +88,7 @@ def supervision__pipeline():
         return [o.describe() for o in pipeline.run_expectations(settings.warehouse_url(), data_interval_end)]
 
     @task(trigger_rule="all_done")
-    def check_sources(prepared: dict) -> None:
+    def check_sources(prepared: list[dict]) -> None:
         import psycopg
 
         from esup import settings
@@ -100,13 +97,13 @@ def supervision__pipeline():
             errors = conn.execute(
                 "select last_error from raw.sources where last_error is not null"
                 " and source_name = any(%s) order by source_name",
-                ([s["name"] for s in prepared["sources"]],),
+                ([entry["source"]["name"] for entry in prepared],),
             ).fetchall()
         if errors:
             raise RuntimeError("sources that could not be pulled:\n" + "\n".join(e for (e,) in errors))
 
     prepared = prepare_warehouse()
-    extracted = extract_source.expand_kwargs(list_sources(prepared))
+    extracted = extract_source.expand_kwargs(prepared)
     built = build_models()
     extracted >> built >> validate_expectations() >> check_sources(prepared)
 

@@ -70,16 +70,22 @@ def test_every_exchange_row_is_loaded_or_quarantined(simulated_city, built_wareh
     assert quarantined_total == sum(unparsable.values()) > 0
 
 
-def test_case_count_matches_the_departments(simulated_city, built_warehouse):
-    expected = 0
-    for source in department_sources(simulated_city):
+def cases_uploaded_by(city, as_of: str) -> int:
+    """The departments' own count of distinct, typable cases uploaded by ``as_of``."""
+    total = 0
+    for source in department_sources(city):
         (count,) = exchange_query(
             source,
             "select count(distinct btrim(case_no)) from exchange.case_accepted"
             f" where {typed_row_filter(source, 'case_accepted')} and uploaded_at::timestamptz <= %s::timestamptz",
-            (AS_OF,),
+            (as_of,),
         )[0]
-        expected += count
+        total += count
+    return total
+
+
+def test_case_count_matches_the_departments(simulated_city, built_warehouse):
+    expected = cases_uploaded_by(simulated_city, AS_OF)
     with psycopg.connect(built_warehouse) as wh:
         actual = wh.execute("select count(*) from marts.case_timeliness").fetchone()[0]
         statuses = dict(wh.execute("select status, count(*) from marts.case_timeliness group by status").fetchall())
@@ -182,15 +188,7 @@ def earlier_warehouse(simulated_city, pg_server):
 
 
 def test_an_earlier_evaluation_time_sees_only_what_was_uploaded_by_then(simulated_city, earlier_warehouse):
-    expected = 0
-    for source in department_sources(simulated_city):
-        (count,) = exchange_query(
-            source,
-            "select count(distinct btrim(case_no)) from exchange.case_accepted"
-            f" where {typed_row_filter(source, 'case_accepted')}"
-            " and uploaded_at::timestamptz <= '2026-09-30T19:00:00+08:00'",
-        )[0]
-        expected += count
+    expected = cases_uploaded_by(simulated_city, "2026-09-30T19:00:00+08:00")
     with psycopg.connect(earlier_warehouse) as wh:
         assert wh.execute("select count(*) from marts.case_timeliness").fetchone()[0] == expected
         assert wh.execute(
