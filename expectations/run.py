@@ -32,7 +32,7 @@ class SuiteOutcome:
     def describe(self) -> str:
         return (
             f"{self.rule_id} {self.suite}: {self.evaluated - self.failed}/{self.evaluated} expectations met, "
-            f"{self.unexpected:,} breaching rows"
+            f"{self.unexpected:,} unexpected values"
         )
 
 

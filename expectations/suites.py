@@ -83,8 +83,98 @@ def q2_static_information_complete():
     expectations.append(
         gxe.ExpectColumnValuesToBeBetween(column="flow_node_count", min_value=1, meta=meta, description=description)
     )
+    # A penalty power (CF) also publishes its discretion standards.
+    expectations.append(
+        gxe.ExpectColumnValuesToBeInSet(
+            column="has_required_discretion_standard", value_set=[True], meta=meta, description=description
+        )
+    )
     suite = gx.ExpectationSuite(name="Q2_static_information_complete", expectations=expectations)
     return "Q2", "select * from marts.power_catalogue where status = 'confirmed'", suite
 
 
-SUITES = (q1_upload_within_24_hours, q2_static_information_complete)
+def _criteria_suite(rule_id: str, name: str, criteria: tuple[str, ...]):
+    """A suite expecting every criterion column of a rule's check relation to be true."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    meta, description = rule_meta(rule_id), rule_description(rule_id)
+    return gx.ExpectationSuite(
+        name=f"{rule_id}_{name}",
+        expectations=[
+            gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], meta=meta, description=description)
+            for column in criteria
+        ],
+    )
+
+
+def _check(rule_id: str, name: str, model: str, criteria: tuple[str, ...]):
+    """(rule_id, asset, suite) for a check model of dbt/models/intermediate/quality."""
+    return rule_id, f"select * from intermediate.{model}", _criteria_suite(rule_id, name, criteria)
+
+
+def q3_flow_fits_promise():
+    """Q3 (O18(2)): node limits sum to no more than the promise; nodes name post, division, documents."""
+    return _check(
+        "Q3",
+        "flow_fits_promise",
+        "int_quality_q3_power_flows",
+        ("is_flow_within_promise", "has_node_posts_divisions_documents"),
+    )
+
+
+def q4_negative_opinions_give_reasons():
+    """Q4 (O11): a disagreeing or returning opinion gives a specific reason, not a placeholder."""
+    return _check("Q4", "negative_opinions_give_reasons", "int_quality_q4_negative_opinions", ("has_specific_reason",))
+
+
+def q5_only_confirmed_powers():
+    """Q5 (C11): a case's power was confirmed and in force when the case was accepted."""
+    return _check(
+        "Q5",
+        "only_confirmed_powers",
+        "int_quality_q5_case_powers",
+        ("is_power_in_catalogue", "is_power_confirmed_in_force"),
+    )
+
+
+def q6_catalogue_codes():
+    """Q6 (C10): cancelled codes never reused; a new code sorts after its department's codes."""
+    return _check(
+        "Q6", "catalogue_codes", "int_quality_q6_power_codes", ("is_cancelled_code_unused", "is_new_code_appended")
+    )
+
+
+def q7_accounts_hold_their_posts():
+    """Q7 (O19): handler accounts enabled and holding the node's post; every account approved."""
+    return _check(
+        "Q7",
+        "accounts_hold_their_posts",
+        "int_quality_q7_handler_accounts",
+        ("is_account_enabled", "holds_post", "is_approved"),
+    )
+
+
+def q8_no_backdating():
+    """Q8 (S9(2), S24(1)): no time stamp or result changes after a record's first upload."""
+    return _check("Q8", "no_backdating", "int_quality_q8_record_versions", ("is_unchanged_after_first_upload",))
+
+
+def q9_complete_trace():
+    """Q9 (O9, O31): a completed case has every flow node, each with handler and times."""
+    return _check(
+        "Q9", "complete_trace", "int_quality_q9_case_traces", ("has_every_flow_node", "has_handlers_and_times")
+    )
+
+
+SUITES = (
+    q1_upload_within_24_hours,
+    q2_static_information_complete,
+    q3_flow_fits_promise,
+    q4_negative_opinions_give_reasons,
+    q5_only_confirmed_powers,
+    q6_catalogue_codes,
+    q7_accounts_hold_their_posts,
+    q8_no_backdating,
+    q9_complete_trace,
+)

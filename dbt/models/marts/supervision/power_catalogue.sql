@@ -41,7 +41,7 @@ flows as (
 
 ),
 
-final as (
+catalogued as (
 
     select
         latest_versions.department_code,
@@ -66,6 +66,10 @@ final as (
         latest_versions.effective_to,
         coalesce(flows.flow_node_count, 0) as flow_node_count,
         flows.flow_limit_wd,
+        -- Q2: a penalty power (CF) also publishes its discretion standards.
+        coalesce(latest_versions.category != 'CF', true) or latest_versions.discretion_standard is not null
+            as has_required_discretion_standard,
+        latest_versions.uploaded_at,
         {{ as_of() }} as as_of
     from latest_versions
     left join flows
@@ -74,6 +78,23 @@ final as (
         and flows.version = latest_versions.version
     left join units on units.department_code = latest_versions.department_code
     where latest_versions.is_latest
+
+),
+
+final as (
+
+    select
+        *,
+        -- Q2 (O17(2), C8, S9(1)): every item of static information, a flow, and for penalties the
+        -- discretion standards. legal_limit_wd may be null: "no statutory limit" is an answer.
+        coalesce(
+            name is not null and category is not null and handling_division is not null
+            and promised_limit_wd is not null and location is not null and phone is not null
+            and service_guide is not null and legal_basis is not null and required_materials is not null
+            and flow_node_count > 0 and has_required_discretion_standard,
+            false
+        ) as is_static_information_complete
+    from catalogued
 
 )
 

@@ -1,0 +1,91 @@
+-- Q7 (O19): every node is handled by an account that was enabled when the node started and holds
+-- the node's post; every account has an approval record. One row per case node with a handler
+-- and one per account version.
+with case_nodes as (
+
+    select * from {{ ref('stg_exchange__case_nodes') }}
+
+),
+
+account_versions as (
+
+    select * from {{ ref('int_account_versions_dated') }}
+
+),
+
+nodes_matched as (
+
+    select distinct on (case_nodes.department_code, case_nodes.case_no, case_nodes.node_seq)
+        case_nodes.department_code,
+        case_nodes.case_no,
+        case_nodes.node_seq,
+        case_nodes.post_code,
+        case_nodes.handler_account,
+        case_nodes.uploaded_at,
+        account_versions.account_id is not null as has_account,
+        coalesce(account_versions.is_enabled, false) as is_account_enabled,
+        coalesce(case_nodes.post_code = any(account_versions.post_codes), false) as holds_post
+    from case_nodes
+    left join account_versions
+        on account_versions.department_code = case_nodes.department_code
+        and account_versions.account_id = case_nodes.handler_account
+        and account_versions.valid_from <= case_nodes.started_at
+        and (account_versions.valid_to is null or case_nodes.started_at < account_versions.valid_to)
+    where case_nodes.handler_account is not null
+    order by case_nodes.department_code, case_nodes.case_no, case_nodes.node_seq, account_versions.version desc
+
+),
+
+nodes_checked as (
+
+    select
+        'Q7' as rule_id,
+        department_code,
+        'case_node' as record_type,
+        case_no || '/' || node_seq as record_key,
+        case_no,
+        uploaded_at as detected_at,
+        is_account_enabled,
+        holds_post,
+        true as is_approved,
+        not (is_account_enabled and holds_post) as is_breach,
+        case
+            when not has_account then '第' || node_seq || '环节办理账号' || handler_account || '在办理时不存在'
+            when not (is_account_enabled and holds_post)
+                then '第' || node_seq || '环节办理账号' || handler_account
+                    || nullif(concat_ws('、',
+                        case when not is_account_enabled then '未启用' end,
+                        case when not holds_post then '不持有岗位' || coalesce(post_code, '（空）') end
+                    ), '')
+        end as detail
+    from nodes_matched
+
+),
+
+accounts_checked as (
+
+    select
+        'Q7' as rule_id,
+        department_code,
+        'account' as record_type,
+        account_id || ' v' || version as record_key,
+        null::text as case_no,
+        uploaded_at as detected_at,
+        true as is_account_enabled,
+        true as holds_post,
+        is_approved,
+        not is_approved as is_breach,
+        case when not is_approved then '账号' || account_id || '第' || version || '版无审批记录' end as detail
+    from account_versions
+
+),
+
+final as (
+
+    select * from nodes_checked
+    union all
+    select * from accounts_checked
+
+)
+
+select * from final

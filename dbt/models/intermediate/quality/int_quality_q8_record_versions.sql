@@ -1,0 +1,87 @@
+-- Q8 (S9(2), S24(1)): a case record whose time stamps or result change after its first upload is
+-- flagged as possibly back-dated. Raw history keeps every version, so each later version is
+-- compared with the first; a value filled in later (a node finished, a suspension ended) is not
+-- a change. One row per record that has more than one version.
+{%- set compared = [
+    ('case_accepted', 'stg_exchange__case_acceptance_versions', "case_no", [('accepted_at', '受理时间')]),
+    ('case_node', 'stg_exchange__case_node_versions', "case_no || '/' || node_seq",
+        [('started_at', '开始时间'), ('finished_at', '办结时间'), ('opinion', '意见')]),
+    ('case_suspension', 'stg_exchange__case_suspension_versions', "case_no || '/' || suspension_seq",
+        [('started_at', '开始时间'), ('ended_at', '结束时间')]),
+    ('case_extension', 'stg_exchange__case_extension_versions', "case_no || '/' || extension_seq",
+        [('approved_at', '批准时间'), ('extra_wd', '延长天数')]),
+    ('case_completed', 'stg_exchange__case_completion_versions', "case_no",
+        [('completed_at', '办结时间'), ('result', '办理结果')]),
+] %}
+with
+{%- for record_type, model, key, columns in compared %}
+{{ record_type }}_versions as (
+
+    select
+        department_code,
+        case_no,
+        {{ key }} as record_key,
+        version_number,
+        uploaded_at,
+        {%- for column, _label in columns %}
+        first_value({{ column }}) over record_history as first_{{ column }},
+        {{ column }},
+        {%- endfor %}
+        count(*) over (partition by source_name, {{ key }}) as version_count
+    from {{ ref(model) }}
+    window record_history as (partition by source_name, {{ key }} order by version_number)
+
+),
+
+{{ record_type }}_compared as (
+
+    select
+        '{{ record_type }}' as record_type,
+        department_code,
+        case_no,
+        record_key,
+        min(uploaded_at) as first_uploaded_at,
+        min(uploaded_at) filter (where
+            {%- for column, _label in columns %}
+            {{ 'or ' if not loop.first }}{{ column }} is distinct from first_{{ column }} and first_{{ column }} is not null
+            {%- endfor %}
+        ) as changed_at,
+        nullif(concat_ws('；'
+            {%- for column, label in columns %},
+            string_agg(distinct case when {{ column }} is distinct from first_{{ column }} and first_{{ column }} is not null
+                then '{{ label }}由' || first_{{ column }}::text || '改为' || coalesce({{ column }}::text, '空') end, '；')
+            {%- endfor %}
+        ), '') as detail
+    from {{ record_type }}_versions
+    where version_count > 1
+    group by department_code, case_no, record_key
+
+),
+{%- endfor %}
+
+compared as (
+
+    {%- for record_type, _model, _key, _columns in compared %}
+    {{ 'union all' if not loop.first }}
+    select * from {{ record_type }}_compared
+    {%- endfor %}
+
+),
+
+final as (
+
+    select
+        'Q8' as rule_id,
+        department_code,
+        record_type,
+        record_key,
+        case_no,
+        coalesce(changed_at, first_uploaded_at) as detected_at,
+        changed_at is null as is_unchanged_after_first_upload,
+        changed_at is not null as is_breach,
+        case when changed_at is not null then '首次上传后被修改：' || detail end as detail
+    from compared
+
+)
+
+select * from final

@@ -1,0 +1,118 @@
+-- Q9 (O9, O31): a completed case has every node of its power's flow (the version it was accepted
+-- under), each with handler and times; a case completed with nodes missing was handled offline
+-- (网下运行).
+with cases as (
+
+    select * from {{ ref('int_cases_measured') }}
+
+),
+
+case_nodes as (
+
+    select * from {{ ref('stg_exchange__case_nodes') }}
+
+),
+
+flow_nodes as (
+
+    select * from {{ ref('stg_exchange__power_flow_nodes') }}
+
+),
+
+completions as (
+
+    select * from {{ ref('stg_exchange__case_completions') }}
+
+),
+
+completed_cases as (
+
+    select
+        cases.department_code,
+        cases.case_no,
+        cases.power_code,
+        cases.power_version,
+        completions.uploaded_at
+    from cases
+    inner join completions
+        on completions.department_code = cases.department_code
+        and completions.case_no = cases.case_no
+    where cases.is_completed
+        and cases.power_version is not null
+
+),
+
+missing_nodes as (
+
+    select
+        completed_cases.department_code,
+        completed_cases.case_no,
+        string_agg(flow_nodes.node_seq::text, '、' order by flow_nodes.node_seq) as missing_node_seqs
+    from completed_cases
+    inner join flow_nodes
+        on flow_nodes.department_code = completed_cases.department_code
+        and flow_nodes.power_code = completed_cases.power_code
+        and flow_nodes.version = completed_cases.power_version
+    left join case_nodes
+        on case_nodes.department_code = completed_cases.department_code
+        and case_nodes.case_no = completed_cases.case_no
+        and case_nodes.node_seq = flow_nodes.node_seq
+    where case_nodes.case_no is null
+    group by completed_cases.department_code, completed_cases.case_no
+
+),
+
+incomplete_nodes as (
+
+    select
+        department_code,
+        case_no,
+        string_agg(node_seq::text, '、' order by node_seq) as incomplete_node_seqs
+    from case_nodes
+    where handler_account is null or started_at is null or finished_at is null
+    group by department_code, case_no
+
+),
+
+checked as (
+
+    select
+        completed_cases.department_code,
+        completed_cases.case_no,
+        completed_cases.uploaded_at,
+        missing_nodes.missing_node_seqs,
+        incomplete_nodes.incomplete_node_seqs,
+        missing_nodes.case_no is null as has_every_flow_node,
+        incomplete_nodes.case_no is null as has_handlers_and_times
+    from completed_cases
+    left join missing_nodes
+        on missing_nodes.department_code = completed_cases.department_code
+        and missing_nodes.case_no = completed_cases.case_no
+    left join incomplete_nodes
+        on incomplete_nodes.department_code = completed_cases.department_code
+        and incomplete_nodes.case_no = completed_cases.case_no
+
+),
+
+final as (
+
+    select
+        'Q9' as rule_id,
+        department_code,
+        'case_completed' as record_type,
+        case_no as record_key,
+        case_no,
+        uploaded_at as detected_at,
+        has_every_flow_node,
+        has_handlers_and_times,
+        not (has_every_flow_node and has_handlers_and_times) as is_breach,
+        nullif(concat_ws(
+            '；',
+            case when not has_every_flow_node then '已办结但缺少第' || missing_node_seqs || '环节（网下运行）' end,
+            case when not has_handlers_and_times then '第' || incomplete_node_seqs || '环节缺少办理人或时间' end
+        ), '') as detail
+    from checked
+
+)
+
+select * from final
