@@ -7,8 +7,10 @@ One run evaluates the platform at its data-interval end (T4: "now" is never the 
 2. `extract_source` pulls each source of the source list (`ESUP_SOURCES`), one mapped task per
    source: a source that is down fails (after retries) only its own task, naming the source.
 3. `build_models` runs `dbt build` once for the whole project with `as_of` = data-interval end.
-4. `validate_expectations` runs the Great Expectations suites (Q1, Q2) and rebuilds Data Docs.
-5. `check_sources` fails the run, naming them, if any source could not be pulled.
+4. `export_worklist` writes the supervision office's card worklist of this run as a CSV file
+   (`ESUP_WORKLIST_DIR`): new cards, cards turning red, corrected, revoked (A1-A4).
+5. `validate_expectations` runs the Great Expectations suites (Q1-Q9) and rebuilds Data Docs.
+6. `check_sources` fails the run, naming them, if any source could not be pulled.
 
 A new department is a new entry in the source list, not code.
 """
@@ -82,6 +84,16 @@ def supervision__pipeline():
         return result.nodes
 
     @task
+    def export_worklist(data_interval_end=None) -> str:
+        import logging
+
+        from esup import settings, worklist
+
+        path = worklist.export_worklist(settings.warehouse_url(), data_interval_end, settings.worklist_dir())
+        logging.getLogger(__name__).info("card worklist written to %s", path)
+        return str(path)
+
+    @task
     def validate_expectations(data_interval_end=None) -> list[str]:
         from esup import pipeline, settings
 
@@ -106,6 +118,7 @@ def supervision__pipeline():
     extracted = extract_source.expand_kwargs(prepared)
     built = build_models()
     extracted >> built >> validate_expectations() >> check_sources(prepared)
+    built >> export_worklist()
 
 
 supervision__pipeline()

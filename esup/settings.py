@@ -33,6 +33,11 @@ def sources_file() -> Path:
     return Path(os.environ.get("ESUP_SOURCES", home() / "sources.yml"))
 
 
+def worklist_dir() -> Path:
+    """Where each run writes the supervision office's card worklist CSV (A1-A4)."""
+    return Path(os.environ.get("ESUP_WORKLIST_DIR") or home() / "worklist").resolve()
+
+
 def dbt_project_dir() -> Path:
     return PROJECT_ROOT / "dbt"
 

@@ -2279,8 +2279,9 @@ def simulate_supervision(
             detected = case["due_day"] + 1
             issued = office_time(cal.wd_after(detected, rng.randint(0, 5)))
             if origin == "card":
-                rule = "T5" if case["completed_ts"] is not None else "T6"
-                card = card_id(rule, target, case_no, detected)
+                # A4: lateness is one card, rule T6, detected the day after the promised due date,
+                # whether the case is still open or was completed late (as the platform derives it).
+                card = card_id("T6", target, case_no, detected)
                 cards.append((card, issued))
         elif origin == "complaint" and complaints:
             complaint = rng.choice(complaints)
@@ -2362,8 +2363,7 @@ def simulate_supervision(
     # Card revocations: appeals upheld, exemptions registered later.
     for case in rng.sample(problems, min(len(problems), max(2, cases // 4000))):
         detected = case["due_day"] + 1
-        rule = "T5" if case["completed_ts"] is not None else "T6"
-        cards.append((card_id(rule, case["department_code"], case["case_no"], detected), detected * DAY))
+        cards.append((card_id("T6", case["department_code"], case["case_no"], detected), detected * DAY))
     cards = sorted(dict(cards).items())
     revoked_cards = rng.sample(cards, min(len(cards), max(2, len(cards) // 6)))
     for card, issued in sorted(revoked_cards):

@@ -1,4 +1,5 @@
-"""``esup run --sources FILE --as-of TIMESTAMP``: the whole chain once (ingest → dbt → expectations).
+"""``esup run --sources FILE --as-of TIMESTAMP``: the whole chain once (ingest → dbt → worklist CSV →
+expectations).
 
 For scripts and tests; Airflow runs the same steps as tasks. The warehouse is the one named
 by ``ESUP_WAREHOUSE_URL`` (default: the local embedded PostgreSQL's ``esup`` database).
@@ -13,7 +14,7 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
-from esup import pipeline, settings
+from esup import pipeline, settings, worklist
 from esup.cli import UsageError
 from esup.sources import load_sources
 
@@ -94,6 +95,8 @@ def run(args) -> int:
     warning = pipeline.provisional_calendar_warning(warehouse_url)
     if warning:
         console.print(f"[bold red]⚠ {warning}[/bold red]")
+    path = worklist.export_worklist(warehouse_url, as_of, settings.worklist_dir())
+    console.print(f"  [green]✓[/green] card worklist (监察室工作清单): {path}")
 
     if not args.skip_expectations:
         console.rule("expectations (Great Expectations)")

@@ -45,6 +45,8 @@ def test_pipeline_order(dagbag):
     dag = dagbag.dags["supervision__pipeline"]
     assert dag.get_task("build_models").upstream_task_ids == {"extract_source"}
     assert dag.get_task("validate_expectations").upstream_task_ids == {"build_models"}
+    # A1-A4: the card worklist CSV of the run, once dbt has built the cards
+    assert dag.get_task("export_worklist").upstream_task_ids == {"build_models"}
     assert dag.get_task("check_sources").upstream_task_ids == {"validate_expectations", "prepare_warehouse"}
     # dbt still builds what the healthy sources brought when one source is down
     assert dag.get_task("build_models").trigger_rule == "all_done"

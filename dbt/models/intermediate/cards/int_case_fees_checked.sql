@@ -1,0 +1,58 @@
+-- A1.fee (S10): the fee charged at completion must not exceed the standard fee of the power version
+-- the case was accepted under (no standard fee: a free item). Judged at every upload of the completion.
+with completion_versions as (
+
+    select * from {{ ref('stg_exchange__case_completion_versions') }}
+
+),
+
+cases as (
+
+    select * from {{ ref('int_cases_measured') }}
+
+),
+
+power_items as (
+
+    select * from {{ ref('stg_exchange__power_items') }}
+
+),
+
+deduplicated as (
+
+    select distinct on (department_code, case_no, uploaded_at)
+        department_code,
+        case_no,
+        completed_at,
+        fee_charged,
+        uploaded_at
+    from completion_versions
+    order by department_code, case_no, uploaded_at, version_number desc
+
+),
+
+final as (
+
+    select
+        'A1.fee' as rule_id,
+        deduplicated.department_code,
+        deduplicated.case_no,
+        null::integer as node_seq,
+        '' as record_key,
+        deduplicated.uploaded_at as checked_at,
+        {{ shanghai_date('deduplicated.completed_at') }} as event_on,
+        coalesce(deduplicated.fee_charged > coalesce(power_items.standard_fee, 0), false) as is_anomaly,
+        '收费 ' || coalesce(deduplicated.fee_charged::text, '') || ' 元，高于收费标准 '
+        || coalesce(power_items.standard_fee, 0)::text || ' 元' as detail
+    from deduplicated
+    inner join cases
+        on cases.department_code = deduplicated.department_code
+        and cases.case_no = deduplicated.case_no
+    inner join power_items
+        on power_items.department_code = cases.department_code
+        and power_items.power_code = cases.power_code
+        and power_items.version = cases.power_version
+
+)
+
+select * from final

@@ -1,0 +1,100 @@
+-- Q7 (O19), A1: the account that handled a node must, in its version in force when the node
+-- started, be enabled and hold the node's post. Judged at every upload of the node, and again when
+-- the account version in force reaches the platform after the node (until then there is no account).
+with node_versions as (
+
+    select * from {{ ref('int_node_versions_ranged') }}
+
+),
+
+account_versions as (
+
+    select * from {{ ref('int_account_versions_dated') }}
+
+),
+
+matched as (
+
+    select
+        node_versions.department_code,
+        node_versions.case_no,
+        node_versions.node_seq,
+        node_versions.post_code,
+        node_versions.handler_account,
+        node_versions.started_at,
+        node_versions.valid_from,
+        node_versions.valid_to,
+        node_versions.version_count,
+        account_versions.account_id is not null as has_account,
+        account_versions.uploaded_at as account_uploaded_at,
+        coalesce(account_versions.is_enabled, false) as is_enabled,
+        coalesce(node_versions.post_code = any(account_versions.post_codes), false) as holds_post
+    from node_versions
+    left join account_versions
+        on account_versions.department_code = node_versions.department_code
+        and account_versions.account_id = node_versions.handler_account
+        and account_versions.valid_from <= node_versions.started_at
+        and (account_versions.valid_to is null or node_versions.started_at < account_versions.valid_to)
+    where node_versions.handler_account is not null
+        and node_versions.started_at is not null
+
+),
+
+states as (
+
+    -- at the node's upload: the account counts only if it had been uploaded by then
+    select
+        *,
+        valid_from as checked_at,
+        has_account and account_uploaded_at <= valid_from as account_known,
+        false as is_account_arrival
+    from matched
+
+    union all
+
+    -- the account version arriving while this node version is current
+    select
+        *,
+        account_uploaded_at as checked_at,
+        true as account_known,
+        true as is_account_arrival
+    from matched
+    where has_account
+        and account_uploaded_at > valid_from
+        and (valid_to is null or account_uploaded_at < valid_to)
+
+),
+
+judged as (
+
+    select
+        'Q7' as rule_id,
+        department_code,
+        case_no,
+        node_seq,
+        node_seq::text as record_key,
+        checked_at,
+        {{ shanghai_date('started_at') }} as event_on,
+        not (account_known and is_enabled and holds_post) as is_anomaly,
+        '第' || node_seq || '环节办理账号 ' || handler_account
+        || case
+            when not account_known then ' 在环节开始时不存在'
+            when not is_enabled then ' 在环节开始时未启用'
+            else ' 不持有岗位 ' || coalesce(post_code, '（空）')
+        end as detail,
+        version_count,
+        is_account_arrival
+    from states
+
+),
+
+final as (
+
+    -- a node seen once and fine can never start an episode (int_record_anomalies_episoded)
+    select rule_id, department_code, case_no, node_seq, record_key, checked_at, event_on, is_anomaly, detail
+    from judged
+    where is_anomaly or version_count > 1 or is_account_arrival
+
+)
+
+select * from final
