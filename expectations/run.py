@@ -63,13 +63,21 @@ def _sqlalchemy_url(warehouse_url: str) -> str:
     return parts._replace(scheme="postgresql+psycopg2").geturl()
 
 
+# Relations that are empty only when something upstream is broken: a city whose departments sent
+# no events, or no catalogue, cannot be validated, and saying "0 breaches" would hide that.
+MUST_NOT_BE_EMPTY = {
+    "Q1": "marts.upload_timeliness is empty: no department event was ingested",
+    "Q2": "marts.power_catalogue has no confirmed power: no department sent its catalogue (power_item)",
+}
+
+
 def _check_relation(conn: psycopg.Connection, query: str, rule_id: str) -> None:
     try:
         rows = conn.execute(f"select count(*) from ({query}) as checked").fetchone()[0]
     except psycopg.errors.UndefinedTable as exc:
         raise RuntimeError(f"{rule_id}: the table it validates is missing ({str(exc).splitlines()[0]})") from exc
-    if rows == 0 and "upload_timeliness" in query:
-        raise RuntimeError(f"{rule_id}: marts.upload_timeliness is empty; nothing was ingested?")
+    if rows == 0 and rule_id in MUST_NOT_BE_EMPTY:
+        raise RuntimeError(f"{rule_id}: {MUST_NOT_BE_EMPTY[rule_id]}")
 
 
 def validate_warehouse(warehouse_url: str, as_of: datetime) -> list[SuiteOutcome]:

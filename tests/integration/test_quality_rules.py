@@ -380,3 +380,16 @@ def test_a_missing_check_table_stops_validation_naming_its_rule(quality):
     finally:
         with psycopg.connect(quality["warehouse"]) as conn:
             conn.execute("alter table intermediate.q4_moved_aside rename to int_quality_q4_negative_opinions")
+
+
+def test_an_empty_catalogue_stops_validation_with_a_clear_message(quality):
+    with psycopg.connect(quality["warehouse"]) as conn:
+        conn.execute("alter table marts.power_catalogue rename to power_catalogue_aside")
+        conn.execute("create table marts.power_catalogue (like marts.power_catalogue_aside)")
+    try:
+        with pytest.raises(RuntimeError, match=r"^Q2: marts.power_catalogue has no confirmed power"):
+            pipeline.run_expectations(quality["warehouse"], AS_OF)
+    finally:
+        with psycopg.connect(quality["warehouse"]) as conn:
+            conn.execute("drop table marts.power_catalogue")
+            conn.execute("alter table marts.power_catalogue_aside rename to power_catalogue")
