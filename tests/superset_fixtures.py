@@ -3,9 +3,10 @@
 Loaded through ``pytest_plugins = ["tests.superset_fixtures"]`` in the test modules. It reads the
 warehouse built end to end by the ``built_warehouse`` fixture (the tiny simulated city).
 
-The server gets a fresh metadata database ``superset_test`` on the test PostgreSQL, its own state
-dir (``.esup/test-superset``) and port ``ESUP_TEST_SUPERSET_PORT`` (default 18088), so it runs
-beside a demo on 8088. The first import happens here; the tests import again.
+The server gets a fresh metadata database ``superset_test`` on the session's test PostgreSQL, its
+own state dir (``.esup/test-superset/<pid>``) and port ``ESUP_TEST_SUPERSET_PORT`` (default: a free
+127.0.0.1 port), so it runs beside a demo on 8088 and beside another test session. The first import
+happens here; the tests import again.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import pytest
 
 from esup import pg, settings, superset
 
-TEST_PORT = int(os.environ.get("ESUP_TEST_SUPERSET_PORT", "18088"))
 METADATA_DATABASE = "superset_test"
 
 
@@ -39,9 +39,12 @@ class SupersetServer:
 
 @pytest.fixture(scope="session")
 def superset_server(built_warehouse: str, pg_server: str) -> SupersetServer:
-    state_dir = settings.home() / "test-superset"
-    superset.stop(state_dir, quiet=True)  # a server left over by an interrupted run
+    from tests.conftest import free_port
+
+    state_dir = settings.home() / "test-superset" / str(os.getpid())
+    superset.stop(state_dir, quiet=True)  # a server left over by an interrupted run of this pid
     shutil.rmtree(state_dir, ignore_errors=True)
+    port = int(os.environ.get("ESUP_TEST_SUPERSET_PORT") or free_port())
     pg.drop_database(pg_server, METADATA_DATABASE)
     metadata_url = pg.ensure_database(pg_server, METADATA_DATABASE)
 
@@ -56,7 +59,7 @@ def superset_server(built_warehouse: str, pg_server: str) -> SupersetServer:
     superset.import_dashboards(built_warehouse, metadata_url, state_dir=state_dir, quiet=True)
     timings["import"] = time.monotonic() - began
     began = time.monotonic()
-    base_url = superset.start(TEST_PORT, metadata_url=metadata_url, state_dir=state_dir, workers=2, quiet=True)
+    base_url = superset.start(port, metadata_url=metadata_url, state_dir=state_dir, workers=2, quiet=True)
     timings["start"] = time.monotonic() - began
     try:
         yield SupersetServer(base_url, built_warehouse, metadata_url, state_dir, timings)
@@ -64,3 +67,4 @@ def superset_server(built_warehouse: str, pg_server: str) -> SupersetServer:
         superset.stop(state_dir, quiet=True)
         if not os.environ.get("ESUP_TEST_KEEP_PG"):
             pg.drop_database(pg_server, METADATA_DATABASE)
+            shutil.rmtree(state_dir, ignore_errors=True)

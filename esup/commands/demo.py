@@ -22,6 +22,8 @@ DASHBOARDS = (
     ("supervision-overview", "电子监察总览"),
     ("realtime-monitoring", "实时监控"),
     ("supervision-log", "监察日志"),
+    ("early-warning", "预警纠错"),
+    ("data-quality", "数据质量"),
 )
 SIZES = {"tiny": 600, "small": 20_000, "medium": 100_000, "large": 1_000_000}
 
@@ -111,9 +113,18 @@ def run(args) -> int:
         loaded, quarantined = conn.execute(
             "select coalesce(sum(loaded), 0), coalesce(sum(quarantined), 0) from raw.ingest_log"
         ).fetchone()
+        findings, active_cards, red_cards = conn.execute(
+            "select (select count(*) from marts.data_quality_findings),"
+            " (select count(*) from marts.cards where is_active),"
+            " (select count(*) from marts.cards where is_active and color = 'red')"
+        ).fetchone()
     console.print(
         f"  {loaded:,} exchange rows loaded, {quarantined:,} quarantined; "
         f"{cases:,} cases evaluated, {late:,} late uploads (Q1)"
+    )
+    console.print(
+        f"  {findings:,} data-quality findings (Q1-Q9); {active_cards:,} cards in force, {red_cards:,} of them red"
+        f" (A1-A4); worklist CSVs in {settings.worklist_dir()}"
     )
 
     console.rule("4/5 Superset (dashboards)")

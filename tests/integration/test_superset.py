@@ -1,6 +1,6 @@
 """Superset against a real PostgreSQL: setup, import twice, and every chart's data matches the marts.
 
-Every chart of every dashboard (电子监察总览, 实时监控, 监察日志) is read through
+Every chart of every dashboard (电子监察总览, 实时监控, 监察日志, 预警纠错, 数据质量) is read through
 ``GET /api/v1/chart/{id}/data/`` (its saved ``query_context``) and compared with a SQL query on the
 mart it reads — no hard-coded numbers.
 """
@@ -23,8 +23,18 @@ DASHBOARDS = {
     "supervision-overview": "电子监察总览",
     "realtime-monitoring": "实时监控",
     "supervision-log": "监察日志",
+    "early-warning": "预警纠错",
+    "data-quality": "数据质量",
 }
-MARTS = ["case_timeliness", "daily_supervision_log", "node_timeliness", "upload_timeliness"]
+MARTS = [
+    "card_daily_counts",
+    "cards",
+    "case_timeliness",
+    "daily_supervision_log",
+    "data_quality_findings",
+    "node_timeliness",
+    "upload_timeliness",
+]
 
 
 def dashboard_config(slug: str) -> dict:
@@ -61,7 +71,7 @@ def test_bundle_has_no_credentials_and_a_placeholder_uri():
     assert all(d["catalog"] is None and d["schema"] == "marts" for d in datasets)
 
 
-def test_bundle_has_the_three_dashboards_and_no_stray_charts():
+def test_bundle_has_the_five_dashboards_and_no_stray_charts():
     bundle = superset.load_bundle()
     assert {c["slug"]: c["dashboard_title"] for n, c in bundle.items() if n.startswith("dashboards/")} == DASHBOARDS
     placed = {c["uuid"] for c in all_charts()}
@@ -72,7 +82,15 @@ def test_bundle_has_the_three_dashboards_and_no_stray_charts():
 @pytest.mark.parametrize("chart", all_charts(), ids=lambda c: c["slice_name"])
 def test_chart_is_saved_with_query_context_and_names_its_rule(chart):
     assert chart["query_context"], "without query_context the chart data API answers 400"
-    assert re.search(r"\b(T[1-9]|Q[1-9]|L)\b", chart["description"] or ""), "the tooltip must name its rule id"
+    assert re.search(r"\b(T[1-9]|Q[1-9]|L|A[1-4])\b", chart["description"] or ""), "the tooltip must name its rule id"
+
+
+@pytest.mark.parametrize(("slug", "rules"), [("early-warning", r"\bA[1-4]\b"), ("data-quality", r"\bQ[1-9]\b|Q1–Q9")])
+def test_card_and_quality_charts_name_their_own_rules(slug, rules):
+    """A number on 预警纠错 leads to a card rule (A1 黄牌 … A4 撤销); on 数据质量 to Q1 … Q9."""
+    for chart in superset.dashboard_charts(slug):
+        assert re.search(rules, chart["description"]), chart["slice_name"]
+        assert not re.search(r"[A-Za-z]{4,}", chart["slice_name"]), f"{chart['slice_name']}: a title in English"
 
 
 def test_bundle_builds_with_the_warehouse_uri():
@@ -94,6 +112,80 @@ def test_bundle_builds_with_the_warehouse_uri():
 def _native_filter(slug: str) -> dict:
     (native,) = dashboard_config(slug)["metadata"]["native_filter_configuration"]
     return native
+
+
+def _chart_ids(slug: str) -> dict[str, int]:
+    """slice_name → the chartId the dashboard's layout gives it."""
+    position = dashboard_config(slug)["position"]
+    return {item["meta"]["sliceName"]: item["meta"]["chartId"] for item in position.values() if _is_chart(item)}
+
+
+def _dataset_of(chart: dict) -> str:
+    datasets = {c["uuid"]: c["table_name"] for n, c in superset.load_bundle().items() if n.startswith("datasets/")}
+    return datasets[chart["dataset_uuid"]]
+
+
+def test_exposures_name_every_dashboard_and_the_marts_it_reads():
+    """Each dashboard is a dbt exposure whose depends_on are exactly the marts its charts read."""
+    import yaml
+
+    from esup import settings
+
+    exposures = {}
+    for path in (settings.dbt_project_dir() / "models").rglob("*exposures.yml"):
+        for exposure in yaml.safe_load(path.read_text(encoding="utf-8"))["exposures"]:
+            slug = re.fullmatch(r"http://127\.0\.0\.1:8088/superset/dashboard/([\w-]+)/", exposure["url"]).group(1)
+            exposures[slug] = exposure
+    assert exposures.keys() == DASHBOARDS.keys()
+    for slug, exposure in exposures.items():
+        assert exposure["label"] == DASHBOARDS[slug]
+        assert exposure["type"] == "dashboard"
+        assert exposure["owner"]["name"] == "市纪委监委（监察局）电子监察室"
+        read = {_dataset_of(chart) for chart in superset.dashboard_charts(slug)}
+        assert sorted(exposure["depends_on"]) == sorted(f"ref('{mart}')" for mart in read), slug
+
+
+def test_quality_filters_drill_from_rule_and_department_to_the_records():
+    rule, department = dashboard_config("data-quality")["metadata"]["native_filter_configuration"]
+    findings = next(
+        c["uuid"]
+        for n, c in superset.load_bundle().items()
+        if n.startswith("datasets/") and c["table_name"] == "data_quality_findings"
+    )
+    assert (rule["name"], department["name"]) == ("规则", "部门")
+    assert rule["targets"] == [{"column": {"name": "rule_label"}, "datasetUuid": findings}]
+    assert department["targets"] == [{"column": {"name": "department_name"}, "datasetUuid": findings}]
+    ids = _chart_ids("data-quality")
+    by_dataset = {c["slice_name"]: _dataset_of(c) for c in superset.dashboard_charts("data-quality")}
+    on_findings = sorted(ids[name] for name, table in by_dataset.items() if table == "data_quality_findings")
+    # the rule filter narrows every findings chart, the table of records included; Q1 upload charts have no rule
+    assert sorted(rule["chartsInScope"]) == on_findings and ids["数据质量问题明细"] in on_findings
+    assert sorted(rule["scope"]["excluded"]) == sorted(set(ids.values()) - set(on_findings))
+    # the department filter narrows everything but the city line
+    assert department["scope"]["excluded"] == [ids["全市每日上传合规率(近90天)"]]
+    for native in (rule, department):
+        assert native["controlValues"]["multiSelect"] is True
+        assert native["defaultDataMask"]["filterState"] == {}  # every rule / department until one is picked
+
+
+def test_early_warning_department_filter_leaves_the_city_trends_alone():
+    native = _native_filter("early-warning")
+    assert native["name"] == "部门"
+    assert native["defaultDataMask"]["filterState"] == {}
+    ids = _chart_ids("early-warning")
+    city = [c for c in superset.dashboard_charts("early-warning") if _dataset_of(c) == "card_daily_counts"]
+    assert len(city) == 2
+    assert sorted(native["scope"]["excluded"]) == sorted(ids[c["slice_name"]] for c in city)
+    for chart in city:
+        assert chart["slice_name"].startswith("全市")
+        department = next(f for f in chart["params"]["adhoc_filters"] if f["subject"] == "department_code")
+        assert (department["operator"], department["comparator"]) == ("==", "ALL")
+
+
+def test_card_colours_are_yellow_and_red():
+    colours = dashboard_config("early-warning")["metadata"]["label_colors"]
+    assert colours["黄牌"] == "#F2B705"
+    assert colours["红牌"] == "#D9363E"
 
 
 def test_overview_and_realtime_have_a_department_filter_on_every_chart():
@@ -503,6 +595,275 @@ def _check_log_table(rows, url):
     assert days == sorted(days, reverse=True), "latest day first"
 
 
+# --- 数据质量 -------------------------------------------------------------------------------------
+
+ON_TIME = "avg((is_late is false)::int)"  # Q1 compliance: a late or never uploaded event is not compliant
+
+
+def _check_findings_total(rows, url):
+    assert _only_value(rows) == _scalar(url, "select count(*) from marts.data_quality_findings")
+
+
+def _check_upload_compliance_rate(rows, url):
+    expected = _scalar(url, f"select {ON_TIME} from marts.upload_timeliness")
+    assert _only_value(rows) == pytest.approx(float(expected))
+
+
+def _recent_days(url: str, days: int) -> tuple[date, date]:
+    """The first and last day of the ``days`` days up to the evaluation date."""
+    as_of = _scalar(url, "select max(as_of) from marts.upload_timeliness").astimezone(SHANGHAI).date()
+    return date.fromordinal(as_of.toordinal() - days + 1), as_of
+
+
+def _check_compliance_heatmap(rows, url):
+    expected = {
+        (day, dept): float(rate)
+        for day, dept, rate in _sql(
+            url,
+            f"select occurred_date, department_name, {ON_TIME} from marts.upload_timeliness"
+            f" where occurred_date > {AS_OF_DATE} - 30 group by 1, 2",
+        )
+    }
+    got = {(_day(r["occurred_date"]), r["department_name"]): r["on_time_upload_rate"] for r in rows}
+    assert len(got) == len(rows), "a department-day shown twice"
+    assert got == pytest.approx(expected)
+    first, last = _recent_days(url, 30)
+    assert all(first <= day <= last for day, _ in got), "only the last 30 days (no 1970 timestamps)"
+
+
+def _check_city_compliance(rows, url):
+    expected = {
+        day: float(rate)
+        for day, rate in _sql(
+            url,
+            f"select occurred_date, {ON_TIME} from marts.upload_timeliness"
+            f" where occurred_date > {AS_OF_DATE} - 90 group by 1",
+        )
+    }
+    got = {_day(r["occurred_date"]): r["on_time_upload_rate"] for r in rows}
+    assert got == pytest.approx(expected), "one point per day with events, the city's compliance"
+    first, last = _recent_days(url, 90)
+    assert min(got) >= first and max(got) == last
+
+
+def _check_findings_by_rule(rows, url):
+    expected = dict(
+        _sql(url, "select rule_id || ' ' || rule_name, count(*) from marts.data_quality_findings group by 1")
+    )
+    got = {r["rule_label"]: _num(r["finding_count"]) for r in rows}
+    assert got == pytest.approx({k: float(v) for k, v in expected.items()})
+    labels = [r["rule_label"] for r in rows]
+    assert labels == sorted(labels), "Q1 … Q9 in order"
+
+
+def _check_findings_by_department(rows, url):
+    expected = {
+        (dept, rule): n
+        for dept, rule, n in _sql(
+            url,
+            "select department_name, rule_id || ' ' || rule_name, count(*) from marts.data_quality_findings"
+            " group by 1, 2",
+        )
+    }
+    assert _pivoted(rows, "department_name") == pytest.approx(expected)
+    assert {r["department_name"] for r in rows} == {d for d, _ in expected}
+
+
+RECORD_TYPES = {  # the findings table's 记录类型 (a calculated column of the dataset)
+    "acceptance": "受理",
+    "node_finish": "环节办结",
+    "suspension_start": "暂停开始",
+    "suspension_end": "暂停结束",
+    "completion": "办结",
+    "power_item": "权力事项",
+    "case_node": "办件环节",
+    "case_accepted": "受理记录",
+    "case_completed": "办结记录",
+    "account": "账号",
+}
+
+
+def _check_findings_table(rows, url):
+    expected = {
+        (rule, dept, RECORD_TYPES.get(record_type, record_type), key): (case_no, detail, detected)
+        for rule, dept, record_type, key, case_no, detail, detected in _sql(
+            url,
+            "select rule_id || ' ' || rule_name, department_name, record_type, record_key, case_no, detail,"
+            " detected_at at time zone 'Asia/Shanghai' from marts.data_quality_findings",
+        )
+    }
+    assert {record_type for _, _, record_type, _ in expected} <= set(RECORD_TYPES.values()), "a type without 中文"
+    assert len(rows) == min(len(expected), 1000)
+    for key, row in _keyed(rows, "rule_label", "department_name", "record_type_label", "record_key").items():
+        case_no, detail, detected = expected[key]
+        # Beijing wall time (the column converts it), sent as epoch milliseconds
+        assert (row["case_no"], row["detail"], row["detected_at_local"]) == (
+            case_no,
+            detail,
+            detected.replace(tzinfo=UTC).timestamp() * 1000,
+        ), key
+    shown = [r["detected_at_local"] for r in rows]
+    assert shown == sorted(shown, reverse=True), "latest finding first"
+
+
+# --- 预警纠错 -------------------------------------------------------------------------------------
+
+ACTIVE = "is_issued and revoked_on is null and not exempt"  # A4/T9: what is_active must mean
+
+
+def _check_active_model(url):
+    """The dashboard counts is_active; it must be issued, not revoked, not exempt."""
+    assert _scalar(url, f"select count(*) from marts.cards where is_active is distinct from ({ACTIVE})") == 0
+
+
+def _check_active_yellow(rows, url):
+    _check_active_model(url)
+    expected = _scalar(url, "select count(*) from marts.cards where is_active and color = 'yellow'")
+    assert _only_value(rows) == expected
+
+
+def _check_active_red(rows, url):
+    expected = _scalar(url, "select count(*) from marts.cards where is_active and color = 'red'")
+    assert _only_value(rows) == expected
+
+
+def _check_active_risk(rows, url):
+    expected = _scalar(url, "select count(*) from marts.cards where is_active and is_risk_point")
+    assert _only_value(rows) == expected
+
+
+def _check_revoked_total(rows, url):
+    assert _only_value(rows) == _scalar(url, "select count(*) from marts.cards where revoked_on is not null")
+
+
+def _check_cards_by(rows, url, column: str, index: str):
+    expected = {
+        (key, colour): n
+        for key, colour, n in _sql(
+            url, f"select {column}, color_zh, count(*) from marts.cards where is_active group by 1, 2"
+        )
+    }
+    assert {colour for _, colour in expected} <= {"黄牌", "红牌"}
+    assert _pivoted(rows, index) == pytest.approx(expected)
+    assert {r[index] for r in rows} == {k for k, _ in expected}
+
+
+def _check_cards_by_department(rows, url):
+    _check_cards_by(rows, url, "department_name", "department_name")
+
+
+def _check_cards_by_rule(rows, url):
+    _check_cards_by(rows, url, "rule_id || ' ' || rule_name", "rule_label")
+
+
+def _days(row, *columns) -> tuple:
+    return tuple(None if row[c] is None else _day(row[c]) for c in columns)
+
+
+def _check_red_list(rows, url):
+    dates = ("issued_on", "correction_deadline", "red_on", "corrected_on")
+    expected = {
+        card: (dept, case_no, *days)
+        for card, dept, case_no, *days in _sql(
+            url,
+            f"select card_id, department_name, case_no, {', '.join(dates)} from marts.cards"
+            " where is_active and color = 'red'",
+        )
+    }
+    assert rows, "no red card in the warehouse: the test data should have some"
+    assert len(rows) == min(len(expected), 1000)
+    for (card,), row in _keyed(rows, "card_id").items():
+        assert (row["department_name"], row["case_no"], *_days(row, *dates)) == expected[card], card
+        red_on, deadline = _days(row, "red_on", "correction_deadline")
+        assert red_on == date.fromordinal(deadline.toordinal() + 1), "A2: red the day after the deadline"
+    order = [(row["red_on"], row["card_id"]) for row in rows]
+    assert order == sorted(order), "earliest red first"
+
+
+def _check_near_deadline(rows, url):
+    expected = {
+        card: (wd, deadline)
+        for card, wd, deadline in _sql(
+            url,
+            "select card_id, wd_to_deadline, correction_deadline from marts.cards"
+            " where is_active and corrected_on is null and color = 'yellow' and wd_to_deadline <= 2",
+        )
+    }
+    assert rows, "no yellow card near its deadline in the warehouse: the test data should have one"
+    assert len(rows) == min(len(expected), 1000)
+    for (card,), row in _keyed(rows, "card_id").items():
+        assert (row["wd_to_deadline"], _day(row["correction_deadline"])) == expected[card], card
+        assert 0 <= row["wd_to_deadline"] <= 2
+    order = [(row["wd_to_deadline"], row["correction_deadline"], row["card_id"]) for row in rows]
+    assert order == sorted(order), "fewest working days left first"
+
+
+def _city_cards(url: str, columns: list[str]) -> dict[date, tuple]:
+    return {
+        row[0]: tuple(float(v) for v in row[1:])
+        for row in _sql(
+            url,
+            f"select calendar_date, {', '.join(f'sum({c})' for c in columns)} from marts.card_daily_counts"
+            " where department_code = 'ALL' group by 1",
+        )
+    }
+
+
+def _check_card_city_series(rows, url, metrics: dict[str, str]):
+    expected = _city_cards(url, list(metrics.values()))
+    got = {_day(row["calendar_date"]): tuple(_num(row[m]) for m in metrics) for row in rows}
+    assert len(got) == len(rows) and got == expected, "one point per day, the city's sums"
+
+
+def _check_card_daily_flow(rows, url):
+    metrics = {
+        "issued_total": "issued",
+        "turned_red_total": "turned_red",
+        "corrected_total": "corrected",
+        "revoked_total": "revoked",
+    }
+    _check_card_city_series(rows, url, metrics)
+    # A4: revoked cards counted on their revocation day; issued on their issue day
+    revoked = dict(_sql(url, "select revoked_on, count(*) from marts.cards where revoked_on is not null group by 1"))
+    assert {_day(r["calendar_date"]): r["revoked_total"] for r in rows if r["revoked_total"]} == revoked
+    issued = _scalar(url, "select count(*) from marts.cards where is_issued")
+    assert sum(r["issued_total"] for r in rows) == issued
+
+
+def _check_card_daily_open(rows, url):
+    _check_card_city_series(rows, url, {"open_yellow_total": "open_yellow_eod", "open_red_total": "open_red_eod"})
+
+
+def _check_risk_list(rows, url):
+    expected = {
+        card: (colour, dept, rule)
+        for card, colour, dept, rule in _sql(
+            url,
+            "select card_id, color_zh, department_name, rule_id || ' ' || rule_name from marts.cards"
+            " where is_active and is_risk_point",
+        )
+    }
+    assert len(rows) == min(len(expected), 1000)
+    for (card,), row in _keyed(rows, "card_id").items():
+        assert (row["color_zh"], row["department_name"], row["rule_label"]) == expected[card], card
+    order = [(-row["issued_on"], row["card_id"]) for row in rows]
+    assert order == sorted(order), "latest issued first"
+
+
+def _check_revoked_list(rows, url):
+    expected = {
+        card: (revoked, reason)
+        for card, revoked, reason in _sql(
+            url, "select card_id, revoked_on, revocation_reason from marts.cards where revoked_on is not null"
+        )
+    }
+    assert len(rows) == min(len(expected), 1000)
+    for (card,), row in _keyed(rows, "card_id").items():
+        assert (_day(row["revoked_on"]), row["revocation_reason"]) == expected[card], card
+    order = [(-row["revoked_on"], row["card_id"]) for row in rows]
+    assert order == sorted(order), "latest revocation first"
+
+
 CHECKS = {
     # 电子监察总览
     "在办件数": _check_open,
@@ -527,6 +888,27 @@ CHECKS = {
     "全市比率趋势": _check_log_city_rates,
     "全市每日受理与办结": _check_log_city_flow,
     "监察日志明细": _check_log_table,
+    # 预警纠错
+    "有效黄牌": _check_active_yellow,
+    "有效红牌": _check_active_red,
+    "风险点有效牌": _check_active_risk,
+    "已撤销牌": _check_revoked_total,
+    "各部门有效牌(黄牌/红牌)": _check_cards_by_department,
+    "各异常规则有效牌(黄牌/红牌)": _check_cards_by_rule,
+    "红牌清单": _check_red_list,
+    "临近整改期限的黄牌(2个工作日内)": _check_near_deadline,
+    "全市每日发牌·转红·纠正·撤销": _check_card_daily_flow,
+    "全市日终在途黄牌·红牌": _check_card_daily_open,
+    "风险点牌清单": _check_risk_list,
+    "撤销牌清单(按撤销日)": _check_revoked_list,
+    # 数据质量
+    "数据质量问题数": _check_findings_total,
+    "上传合规率": _check_upload_compliance_rate,
+    "各部门每日上传合规率(近30天)": _check_compliance_heatmap,
+    "全市每日上传合规率(近90天)": _check_city_compliance,
+    "各规则问题数": _check_findings_by_rule,
+    "各部门问题数(按规则)": _check_findings_by_department,
+    "数据质量问题明细": _check_findings_table,
 }
 
 

@@ -32,13 +32,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 # Tall enough that a whole dashboard is in view: Superset only renders charts near the viewport
-# (DASHBOARD_VIRTUALIZATION), and 实时监控 is the tallest at ≈ 2300 px.
-VIEWPORT = {"width": 1600, "height": 2600}
+# (DASHBOARD_VIRTUALIZATION), and 预警纠错 and 数据质量 are the tallest at ≈ 3400 px.
+VIEWPORT = {"width": 1600, "height": 3800}
 DASHBOARDS = {
     "supervision-overview": "电子监察总览",
     "realtime-monitoring": "实时监控",
     "supervision-log": "监察日志",
+    "early-warning": "预警纠错",
+    "data-quality": "数据质量",
 }
+# The native filters each dashboard's filter bar shows, in order.
+FILTERS = {slug: ["部门"] for slug in DASHBOARDS} | {"data-quality": ["规则", "部门"]}
 WARNING_RED = "rgb(217, 54, 62)"  # #D9363E, the conditional formatting of 日历临时计算警示
 
 # Counts pixels of a PNG (base64) that differ from its corner pixel (the chart's background).
@@ -158,7 +162,7 @@ def test_dashboard_draws_every_chart_in_chinese(browser_page, superset_server, s
         assert phrase not in body, f"the page shows {phrase!r}"
     assert page.evaluate(CJK_GLYPHS_DIFFER), "Chinese renders as empty boxes: install fonts-noto-cjk"
     filter_names = page.locator('[data-test="filter-bar"] [data-test="filter-control-name"]')
-    assert [n.strip() for n in filter_names.all_inner_texts()] == ["部门"], "the 部门 filter is missing"
+    assert [n.strip() for n in filter_names.all_inner_texts()] == FILTERS[slug], "a native filter is missing"
 
     shots = settings.home() / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
