@@ -3,33 +3,50 @@
 -- compared with the first; a value filled in later (a node finished, a suspension ended) is not
 -- a change. One row per record that has more than one version.
 {%- set compared = [
-    ('case_accepted', 'stg_exchange__case_acceptance_versions', "case_no", [('accepted_at', '受理时间')]),
-    ('case_node', 'stg_exchange__case_node_versions', "case_no || '/' || node_seq",
+    ('case_accepted', 'stg_exchange__case_acceptance_versions', ['case_no'], [('accepted_at', '受理时间')]),
+    ('case_node', 'stg_exchange__case_node_versions', ['case_no', 'node_seq'],
         [('started_at', '开始时间'), ('finished_at', '办结时间'), ('opinion', '意见')]),
-    ('case_suspension', 'stg_exchange__case_suspension_versions', "case_no || '/' || suspension_seq",
+    ('case_suspension', 'stg_exchange__case_suspension_versions', ['case_no', 'suspension_seq'],
         [('started_at', '开始时间'), ('ended_at', '结束时间')]),
-    ('case_extension', 'stg_exchange__case_extension_versions', "case_no || '/' || extension_seq",
+    ('case_extension', 'stg_exchange__case_extension_versions', ['case_no', 'extension_seq'],
         [('approved_at', '批准时间'), ('extra_wd', '延长天数')]),
-    ('case_completed', 'stg_exchange__case_completion_versions', "case_no",
+    ('case_completed', 'stg_exchange__case_completion_versions', ['case_no'],
         [('completed_at', '办结时间'), ('result', '办理结果')]),
 ] %}
 with
-{%- for record_type, model, key, columns in compared %}
+{%- for record_type, model, key_columns, columns in compared %}
+-- Nearly every record arrives once: find the few with several versions by hashing first.
+{{ record_type }}_revised as (
+
+    select source_name, {{ key_columns | join(', ') }}
+    from {{ ref(model) }}
+    group by source_name, {{ key_columns | join(', ') }}
+    having count(*) > 1
+
+),
+
 {{ record_type }}_versions as (
 
     select
-        department_code,
-        case_no,
-        {{ key }} as record_key,
-        version_number,
-        uploaded_at,
+        history.department_code,
+        history.case_no,
+        history.{{ key_columns | join(" || '/' || history.") }} as record_key,
         {%- for column, _label in columns %}
-        first_value({{ column }}) over record_history as first_{{ column }},
-        {{ column }},
+        first_value(history.{{ column }}) over record_history as first_{{ column }},
+        history.{{ column }},
         {%- endfor %}
-        count(*) over (partition by source_name, {{ key }}) as version_count
-    from {{ ref(model) }}
-    window record_history as (partition by source_name, {{ key }} order by version_number)
+        history.version_number,
+        history.uploaded_at
+    from {{ ref(model) }} as history
+    inner join {{ record_type }}_revised as revised
+        on revised.source_name = history.source_name
+        {%- for column in key_columns %}
+        and revised.{{ column }} = history.{{ column }}
+        {%- endfor %}
+    window record_history as (
+        partition by history.source_name{% for column in key_columns %}, history.{{ column }}{% endfor %}
+        order by history.version_number
+    )
 
 ),
 
@@ -53,7 +70,6 @@ with
             {%- endfor %}
         ), '') as detail
     from {{ record_type }}_versions
-    where version_count > 1
     group by department_code, case_no, record_key
 
 ),
@@ -61,7 +77,7 @@ with
 
 compared as (
 
-    {%- for record_type, _model, _key, _columns in compared %}
+    {%- for record_type, _model, _key_columns, _columns in compared %}
     {{ 'union all' if not loop.first }}
     select * from {{ record_type }}_compared
     {%- endfor %}
