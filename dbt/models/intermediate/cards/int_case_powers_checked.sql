@@ -36,13 +36,8 @@ judged as (
         deduplicated.power_code,
         deduplicated.accepted_at,
         deduplicated.uploaded_at,
-        coalesce(bool_or(
-            power_items.status = 'confirmed'
-            and power_items.confirmed_at <= deduplicated.accepted_at
-            and power_items.effective_from <= {{ shanghai_date('deduplicated.accepted_at') }}
-            and (power_items.effective_to is null
-                or {{ shanghai_date('deduplicated.accepted_at') }} < power_items.effective_to)
-        ), false) as is_confirmed_in_force
+        coalesce(bool_or({{ is_power_in_force('power_items', 'deduplicated.accepted_at') }}), false)
+            as is_confirmed_in_force
     from deduplicated
     left join power_items
         on power_items.department_code = deduplicated.department_code

@@ -10,15 +10,9 @@ with cases as (
 
 ),
 
-acceptance_versions as (
+case_uploads as (
 
-    select * from {{ ref('stg_exchange__case_acceptance_versions') }}
-
-),
-
-completion_versions as (
-
-    select * from {{ ref('stg_exchange__case_completion_versions') }}
+    select * from {{ ref('int_case_uploads_dated') }}
 
 ),
 
@@ -32,28 +26,6 @@ late_cases as (
 
     select * from cases
     where status in ('overdue', 'completed_late')
-
-),
-
-acceptance_uploads as (
-
-    select
-        department_code,
-        case_no,
-        {{ shanghai_date('min(uploaded_at)') }} as first_uploaded_on
-    from acceptance_versions
-    group by department_code, case_no
-
-),
-
-completion_uploads as (
-
-    select
-        department_code,
-        case_no,
-        {{ shanghai_date('min(uploaded_at)') }} as first_uploaded_on
-    from completion_versions
-    group by department_code, case_no
 
 ),
 
@@ -104,8 +76,8 @@ final as (
         late_cases.department_code,
         late_cases.case_no,
         null::integer as node_seq,
-        greatest(late_cases.promised_due_date + 1, acceptance_uploads.first_uploaded_on) as detected_on,
-        greatest(late_cases.completion_date, completion_uploads.first_uploaded_on) as corrected_on,
+        greatest(late_cases.promised_due_date + 1, case_uploads.acceptance_first_uploaded_on) as detected_on,
+        greatest(late_cases.completion_date, case_uploads.completion_first_uploaded_on) as corrected_on,
         coalesce(late_cases.late_only_because_exempt, false) as exempt,
         exemptions_registered.exemption_registered_on,
         '超过承诺期限（' || late_cases.promised_due_date || '）'
@@ -114,12 +86,9 @@ final as (
             else '，至今未办结'
         end as detail
     from late_cases
-    left join acceptance_uploads
-        on acceptance_uploads.department_code = late_cases.department_code
-        and acceptance_uploads.case_no = late_cases.case_no
-    left join completion_uploads
-        on completion_uploads.department_code = late_cases.department_code
-        and completion_uploads.case_no = late_cases.case_no
+    left join case_uploads
+        on case_uploads.department_code = late_cases.department_code
+        and case_uploads.case_no = late_cases.case_no
     left join exemptions_registered
         on exemptions_registered.department_code = late_cases.department_code
         and exemptions_registered.case_no = late_cases.case_no

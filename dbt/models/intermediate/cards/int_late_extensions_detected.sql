@@ -8,6 +8,12 @@ with cases as (
 
 ),
 
+case_uploads as (
+
+    select * from {{ ref('int_case_uploads_dated') }}
+
+),
+
 extension_versions as (
 
     select * from {{ ref('stg_exchange__case_extension_versions') }}
@@ -17,12 +23,6 @@ extension_versions as (
 calendar as (
 
     select * from {{ ref('int_calendar_days_numbered') }}
-
-),
-
-completion_versions as (
-
-    select * from {{ ref('stg_exchange__case_completion_versions') }}
 
 ),
 
@@ -37,17 +37,6 @@ extensions as (
         {{ shanghai_date('min(uploaded_at)') }} as first_uploaded_on
     from extension_versions
     group by department_code, case_no, extension_seq
-
-),
-
-completion_uploads as (
-
-    select
-        department_code,
-        case_no,
-        {{ shanghai_date('min(uploaded_at)') }} as first_uploaded_on
-    from completion_versions
-    group by department_code, case_no
 
 ),
 
@@ -75,7 +64,7 @@ final as (
         extensions.case_no,
         null::integer as node_seq,
         greatest({{ shanghai_date('extensions.approved_at') }}, extensions.first_uploaded_on) as detected_on,
-        greatest(base_due.completion_date, completion_uploads.first_uploaded_on) as corrected_on,
+        greatest(base_due.completion_date, case_uploads.completion_first_uploaded_on) as corrected_on,
         false as exempt,
         null::date as exemption_registered_on,
         '第' || extensions.extension_seq || '次延长（' || extensions.extra_wd || '个工作日）批准于 '
@@ -85,9 +74,9 @@ final as (
     inner join base_due
         on base_due.department_code = extensions.department_code
         and base_due.case_no = extensions.case_no
-    left join completion_uploads
-        on completion_uploads.department_code = extensions.department_code
-        and completion_uploads.case_no = extensions.case_no
+    left join case_uploads
+        on case_uploads.department_code = extensions.department_code
+        and case_uploads.case_no = extensions.case_no
     where extensions.extra_wd > 0
         and {{ shanghai_date('extensions.approved_at') }} > base_due.base_legal_due_date
 

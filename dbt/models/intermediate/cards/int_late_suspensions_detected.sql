@@ -7,6 +7,12 @@ with cases as (
 
 ),
 
+case_uploads as (
+
+    select * from {{ ref('int_case_uploads_dated') }}
+
+),
+
 suspension_versions as (
 
     select * from {{ ref('stg_exchange__case_suspension_versions') }}
@@ -27,23 +33,6 @@ suspensions as (
 
 ),
 
-completion_versions as (
-
-    select * from {{ ref('stg_exchange__case_completion_versions') }}
-
-),
-
-completion_uploads as (
-
-    select
-        department_code,
-        case_no,
-        {{ shanghai_date('min(uploaded_at)') }} as first_uploaded_on
-    from completion_versions
-    group by department_code, case_no
-
-),
-
 final as (
 
     select
@@ -52,7 +41,7 @@ final as (
         suspensions.case_no,
         null::integer as node_seq,
         greatest({{ shanghai_date('suspensions.started_at') }}, suspensions.first_uploaded_on) as detected_on,
-        greatest(cases.completion_date, completion_uploads.first_uploaded_on) as corrected_on,
+        greatest(cases.completion_date, case_uploads.completion_first_uploaded_on) as corrected_on,
         false as exempt,
         null::date as exemption_registered_on,
         '第' || suspensions.suspension_seq || '次中止（' || coalesce(suspensions.reason_type, '')
@@ -62,9 +51,9 @@ final as (
     inner join cases
         on cases.department_code = suspensions.department_code
         and cases.case_no = suspensions.case_no
-    left join completion_uploads
-        on completion_uploads.department_code = suspensions.department_code
-        and completion_uploads.case_no = suspensions.case_no
+    left join case_uploads
+        on case_uploads.department_code = suspensions.department_code
+        and case_uploads.case_no = suspensions.case_no
     where {{ shanghai_date('suspensions.started_at') }} > cases.promised_due_date
 
 )

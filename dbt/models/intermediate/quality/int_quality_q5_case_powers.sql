@@ -22,13 +22,8 @@ matched as (
         cases.accepted_at,
         cases.uploaded_at,
         count(power_items.power_code) > 0 as is_power_in_catalogue,
-        coalesce(bool_or(
-            power_items.status = 'confirmed'
-            and power_items.confirmed_at <= cases.accepted_at
-            and power_items.effective_from <= {{ shanghai_date('cases.accepted_at') }}
-            and (power_items.effective_to is null
-                or {{ shanghai_date('cases.accepted_at') }} < power_items.effective_to)
-        ), false) as is_power_confirmed_in_force
+        coalesce(bool_or({{ is_power_in_force('power_items', 'cases.accepted_at') }}), false)
+            as is_power_confirmed_in_force
     from cases
     left join power_items
         on power_items.department_code = cases.department_code
