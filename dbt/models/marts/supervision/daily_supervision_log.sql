@@ -182,6 +182,8 @@ accepted as (
 
     select department_code, accepted_date as log_date, count(*) as accepted
     from timeliness
+    -- only the logged days: an incremental run then counts a week, not the whole history
+    where accepted_date >= (select window_bounds.first_day from window_bounds)
     group by department_code, accepted_date
 
 ),
@@ -194,7 +196,7 @@ completed as (
         count(*) as completed,
         count(*) filter (where status = 'completed_early') as completed_early
     from timeliness
-    where completion_date is not null
+    where completion_date >= (select window_bounds.first_day from window_bounds)
     group by department_code, completion_date
 
 ),
@@ -223,6 +225,7 @@ late_events as (
 
     select department_code, occurred_date as log_date, count(*) filter (where is_late) as late_events
     from uploads
+    where occurred_date >= (select window_bounds.first_day from window_bounds)
     group by department_code, occurred_date
 
 ),
