@@ -1,11 +1,7 @@
 -- Current version of exchange.case_node: the latest upload per business key, as known at as_of.
--- Kept incrementally like its history (macro has_new_version).
-{{ config(
-    materialized='incremental',
-    unique_key=['source_name', 'case_no', 'node_seq'],
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-) }}
+-- A view: its history is a table kept incrementally, so filtering it costs a scan, not a sort,
+-- and no second copy of the rows is written.
+{{ config(materialized='view') }}
 with versions as (
 
     select * from {{ ref('stg_exchange__case_node_versions') }}
@@ -16,7 +12,6 @@ final as (
 
     select * from versions
     where is_current
-        {{ has_new_version(ref('stg_exchange__case_node_versions'), ['case_no', 'node_seq'], version_watermarks()) }}
 
 )
 
