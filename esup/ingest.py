@@ -1,9 +1,12 @@
 """Ingestion: pull new exchange rows (by ``exchange_id``) into the warehouse's raw layer.
 
 For each source and table: rows with ``exchange_id`` above what the warehouse already holds
-are streamed as text with COPY into a temporary landing table, then one set-based statement
-types them into ``raw.<table>`` and another sends every row that cannot be typed (bad
-timestamp, text in a number, missing business key) to ``raw.quarantine`` with its reason.
+are pulled with COPY. A source whose columns already have the contract's types is copied in
+binary straight into ``raw.<table>`` (only rows missing a business key can fail). A loosely
+typed (legacy, all-text) source is streamed as text into a temporary landing table, then one
+set-based statement types the rows into ``raw.<table>``. Either way every row that cannot be
+typed (bad timestamp, text in a number, missing business key) goes to ``raw.quarantine`` with
+its reason.
 ``raw.ingest_log`` records, per run, source and table: source rows = loaded + quarantined.
 
 Every version a source sends is kept (append-only, unique on source and exchange_id), with
@@ -200,6 +203,17 @@ def _reason_sql(table: ExchangeTable, source_types: dict[str, str]) -> sql.Compo
     return sql.SQL("concat_ws('; ', {})").format(sql.SQL(", ").join(checks))
 
 
+def _is_typed(table: ExchangeTable, source_types: dict[str, str]) -> bool:
+    """Whether every column of the source already has the contract's type (binary COPY fits)."""
+    return all(source_types.get(c) == CANONICAL_TYPES.get(t, t) for c, t in table.types().items())
+
+
+def _key_present(table: ExchangeTable) -> sql.Composable:
+    return sql.SQL(" and ").join(
+        sql.SQL("nullif(btrim({}::text), '') is not null").format(sql.Identifier(c)) for c in table.key
+    )
+
+
 def _ingest_table(
     src: psycopg.Connection,
     wh: psycopg.Connection,
@@ -215,43 +229,57 @@ def _ingest_table(
         " (select max(exchange_id) from raw.quarantine where source_name = %(s)s and table_name = %(n)s), 0)"
     ).format(t=sql.Identifier(table.name))
     from_id = wh.execute(cursor_sql, {"s": source.name, "n": table.name}).fetchone()[0]
-
-    cols = table.all_columns
-    landing_cols = sql.SQL(", ").join(
-        sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL("bigint" if c == "exchange_id" else "text")) for c in cols
-    )
-    wh.execute(sql.SQL("create temp table landing ({}) on commit drop").format(landing_cols))
-    select_text = sql.SQL(", ").join(
-        sql.Identifier(c) if c == "exchange_id" else sql.SQL("{}::text").format(sql.Identifier(c)) for c in cols
-    )
-    copy_out = sql.SQL(
-        "copy (select {} from exchange.{} where exchange_id > {} order by exchange_id) to stdout"
-    ).format(select_text, sql.Identifier(table.name), sql.Literal(from_id))
-    copy_in = sql.SQL("copy landing ({}) from stdin").format(sql.SQL(", ").join(map(sql.Identifier, cols)))
-    with src.cursor().copy(copy_out) as out, wh.cursor() as landing_cursor:
-        with landing_cursor.copy(copy_in) as into:
-            for block in out:
-                into.write(block)
-        result.source_rows = landing_cursor.rowcount
-
-    # Evaluated in both inserts rather than stored: no second pass over the landed rows. For a
-    # typed source it is only the business-key check.
-    reason = sql.SQL("nullif({}, '')").format(_reason_sql(table, source_types))
     params = {"s": source.name, "d": source.department_code, "r": run_id, "p": pulled_at, "n": table.name}
-    typed = sql.SQL(", ").join(
-        sql.SQL("{c}::{t}").format(c=sql.Identifier(c), t=sql.SQL(t)) for c, t in table.types().items()
-    )
-    loaded = wh.execute(
-        sql.SQL(
-            "insert into raw.{t} (source_name, source_department_code, ingest_run_id, pulled_at, {cols})"
-            " select %(s)s, %(d)s, %(r)s, %(p)s, {typed} from landing where {reason} is null"
-            " on conflict (source_name, exchange_id) do nothing"
-        ).format(
-            t=sql.Identifier(table.name), cols=sql.SQL(", ").join(map(sql.Identifier, cols)), typed=typed, reason=reason
-        ),
-        params,
-    )
-    result.loaded = loaded.rowcount
+    cols = table.all_columns
+    new_rows = sql.SQL("exchange_id > {}").format(sql.Literal(from_id))
+
+    if _is_typed(table, source_types):
+        # Typed source: nothing can fail to type, so the rows with their business key go straight
+        # from the source into raw in binary (no text round trip, no landing table); only the rows
+        # missing a key take the landing path to quarantine.
+        meta = sql.SQL("{}::text, {}::text, {}::bigint, {}::timestamptz").format(
+            sql.Literal(source.name), sql.Literal(source.department_code), sql.Literal(run_id), sql.Literal(pulled_at)
+        )
+        copy_out = sql.SQL("copy (select {}, {} from exchange.{} where {} and {}) to stdout (format binary)").format(
+            meta,
+            sql.SQL(", ").join(map(sql.Identifier, cols)),
+            sql.Identifier(table.name),
+            new_rows,
+            _key_present(table),
+        )
+        copy_in = sql.SQL(
+            "copy raw.{} (source_name, source_department_code, ingest_run_id, pulled_at, {}) from stdin (format binary)"
+        ).format(sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, cols)))
+        with src.cursor().copy(copy_out) as out, wh.cursor() as raw_cursor:
+            with raw_cursor.copy(copy_in) as into:
+                for block in out:
+                    into.write(block)
+            result.loaded = raw_cursor.rowcount
+        landed = _land(src, wh, table, sql.SQL("{} and not ({})").format(new_rows, _key_present(table)))
+        result.source_rows = result.loaded + landed
+        reason = sql.SQL("nullif({}, '')").format(_reason_sql(table, source_types))
+    else:
+        # Text (legacy) source: land as text, type what types, quarantine the rest with its reason.
+        result.source_rows = _land(src, wh, table, new_rows)
+        # Evaluated in both inserts rather than stored: no second pass over the landed rows.
+        reason = sql.SQL("nullif({}, '')").format(_reason_sql(table, source_types))
+        typed = sql.SQL(", ").join(
+            sql.SQL("{c}::{t}").format(c=sql.Identifier(c), t=sql.SQL(t)) for c, t in table.types().items()
+        )
+        loaded = wh.execute(
+            sql.SQL(
+                "insert into raw.{t} (source_name, source_department_code, ingest_run_id, pulled_at, {cols})"
+                " select %(s)s, %(d)s, %(r)s, %(p)s, {typed} from landing where {reason} is null"
+                " on conflict (source_name, exchange_id) do nothing"
+            ).format(
+                t=sql.Identifier(table.name),
+                cols=sql.SQL(", ").join(map(sql.Identifier, cols)),
+                typed=typed,
+                reason=reason,
+            ),
+            params,
+        )
+        result.loaded = loaded.rowcount
     quarantined = wh.execute(
         sql.SQL(
             "insert into raw.quarantine"
@@ -277,6 +305,27 @@ def _ingest_table(
     return result
 
 
+def _land(src: psycopg.Connection, wh: psycopg.Connection, table: ExchangeTable, where: sql.Composable) -> int:
+    """COPY the source rows matching ``where`` as text into a temporary ``landing`` table; return the count."""
+    cols = table.all_columns
+    landing_cols = sql.SQL(", ").join(
+        sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL("bigint" if c == "exchange_id" else "text")) for c in cols
+    )
+    wh.execute(sql.SQL("create temp table landing ({}) on commit drop").format(landing_cols))
+    select_text = sql.SQL(", ").join(
+        sql.Identifier(c) if c == "exchange_id" else sql.SQL("{}::text").format(sql.Identifier(c)) for c in cols
+    )
+    copy_out = sql.SQL("copy (select {} from exchange.{} where {}) to stdout").format(
+        select_text, sql.Identifier(table.name), where
+    )
+    copy_in = sql.SQL("copy landing ({}) from stdin").format(sql.SQL(", ").join(map(sql.Identifier, cols)))
+    with src.cursor().copy(copy_out) as out, wh.cursor() as landing_cursor:
+        with landing_cursor.copy(copy_in) as into:
+            for block in out:
+                into.write(block)
+        return landing_cursor.rowcount
+
+
 def ingest_source(warehouse_url: str, source: Source, run_id: int) -> SourceResult:
     """Pull one source into the raw layer, all its tables in one transaction.
 
@@ -299,6 +348,9 @@ def ingest_source(warehouse_url: str, source: Source, run_id: int) -> SourceResu
             found = _source_columns(src, source)
             pulled_at = wh.execute("select now()").fetchone()[0]
             with wh.transaction():
+                # One ingestion per source at a time: the cursor read below then sees what an
+                # overlapping run committed, so rows are never copied twice.
+                wh.execute("select pg_advisory_xact_lock(hashtext('esup.ingest'), hashtext(%s))", (source.name,))
                 for table in tables_of_kind(source.kind):
                     result.tables.append(_ingest_table(src, wh, source, table, found[table.name], run_id, pulled_at))
                 wh.execute(

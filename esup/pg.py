@@ -108,6 +108,9 @@ def start(data_dir: Path | None = None, port: int | None = None) -> str:
                 "shared_buffers = 512MB\nwork_mem = 256MB\nmaintenance_work_mem = 512MB\n"
                 "max_connections = 200\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
                 "timezone = 'Asia/Shanghai'\nlog_timezone = 'Asia/Shanghai'\n"
+                # No replica and no archive: a table dbt creates (or truncates) in its transaction
+                # is then written without WAL, most of the cost of a full build.
+                "wal_level = minimal\nmax_wal_senders = 0\n"
             )
     if not is_running(data_dir):
         log = data_dir / "server.log"

@@ -4,8 +4,9 @@
     the raw layer only), keeps every version (Q8 reads
     them), numbers them per business key in upload order and marks the latest as current.
     For department tables the unit is the source's department (the source list), and the
-    department code a row itself carries is kept as reported_department_code. -#}
-{% macro exchange_versions(table_name, key_columns) -%}
+    department code a row itself carries is kept as reported_department_code. With
+    incremental=true (an incremental model) only the keys with a new version are computed. -#}
+{% macro exchange_versions(table_name, key_columns, incremental=false) -%}
 {%- set relation = source('exchange', table_name) -%}
 {%- set columns = adapter.get_columns_in_relation(relation) if execute else [] -%}
 {%- set meta = ['source_name', 'source_department_code', 'ingest_run_id', 'pulled_at', 'department_code'] -%}
@@ -14,6 +15,9 @@ with received as (
 
     select * from {{ relation }}
     where uploaded_at <= {{ as_of() }}
+    {%- if incremental %}
+        {{ has_new_version(relation, key_columns, version_watermarks()) }}
+    {%- endif %}
 
 ),
 
@@ -44,11 +48,12 @@ cleaned as (
 
 final as (
 
+    -- One sort serves both: the current version is the last in upload order.
     select
         *,
         row_number() over (partition by {{ partition }} order by uploaded_at, exchange_id) as version_number,
-        row_number() over (partition by {{ partition }} order by uploaded_at desc, exchange_id desc) = 1
-            as is_current
+        row_number() over (partition by {{ partition }} order by uploaded_at, exchange_id)
+            = count(*) over (partition by {{ partition }}) as is_current
     from cleaned
 
 )

@@ -53,9 +53,10 @@ cases_dated as (
 power_versions_ranked as (
 
     -- Prefer the confirmed version in force on the acceptance date; else the latest version.
+    -- From the acceptances themselves, so cases_dated is read once (not materialised).
     select
-        cases_dated.department_code,
-        cases_dated.case_no,
+        acceptances.department_code,
+        acceptances.case_no,
         power_items.version as power_version,
         power_items.name as power_name,
         power_items.category as power_category,
@@ -63,18 +64,25 @@ power_versions_ranked as (
         power_items.legal_limit_wd,
         coalesce(power_items.is_risk_point, false) as is_risk_point,
         row_number() over (
-            partition by cases_dated.department_code, cases_dated.case_no
+            partition by acceptances.department_code, acceptances.case_no
             order by
                 (power_items.status = 'confirmed'
-                 and power_items.effective_from <= cases_dated.accepted_date
-                 and (power_items.effective_to is null or cases_dated.accepted_date < power_items.effective_to))
+                 and power_items.effective_from <= acceptances.accepted_date
+                 and (power_items.effective_to is null or acceptances.accepted_date < power_items.effective_to))
                     desc nulls last,
                 power_items.version desc
         ) as preference
-    from cases_dated
+    from (
+        select
+            department_code,
+            case_no,
+            power_code,
+            {{ shanghai_date('accepted_at') }} as accepted_date
+        from cases
+    ) as acceptances
     inner join power_items
-        on power_items.department_code = cases_dated.department_code
-        and power_items.power_code = cases_dated.power_code
+        on power_items.department_code = acceptances.department_code
+        and power_items.power_code = acceptances.power_code
 
 ),
 

@@ -1,5 +1,7 @@
 -- Q1 (O12): every event a department must upload within 24 hours, with when it happened and
 -- when it first arrived. Casts the key columns to text so all events share one record_key.
+-- A view: upload_timeliness, its one reader, aggregates the history once instead of twice.
+{{ config(materialized='view') }}
 with acceptances as (
 
     {{ upload_events('stg_exchange__case_acceptance_versions', 'acceptance', 'accepted_at', ['case_no']) }}

@@ -117,22 +117,29 @@ case_days as (
 -- T3 as the data shows it that day: WD suspended up to the day, and the part that moves the due date.
 case_day_suspensions as (
 
+    -- From each suspension period's own days (the case's open days after it began), not from all
+    -- case days: only suspended cases are touched.
     select
-        case_days.department_code,
-        case_days.case_no,
-        case_days.log_date,
+        suspension_periods.department_code,
+        suspension_periods.case_no,
+        period_day.day::date as log_date,
         sum(clipped_end.workday_number - period_start.workday_number) as suspended_wd,
-        sum(case when {{ moves_due_date('suspension_periods', 'case_days.promised_limit_wd') }}
+        sum(case when {{ moves_due_date('suspension_periods', 'cases.promised_limit_wd') }}
             then clipped_end.workday_number - period_start.workday_number else 0 end) as shift_wd
-    from case_days
-    inner join suspension_periods
-        on suspension_periods.department_code = case_days.department_code
-        and suspension_periods.case_no = case_days.case_no
-        and suspension_periods.start_date < case_days.log_date
+    from suspension_periods
+    inner join cases
+        on cases.department_code = suspension_periods.department_code
+        and cases.case_no = suspension_periods.case_no
+    cross join window_bounds
+    cross join lateral generate_series(
+        greatest(suspension_periods.start_date + 1, cases.accepted_date, window_bounds.first_day),
+        least(coalesce(cases.completion_date - 1, window_bounds.last_day), window_bounds.last_day),
+        interval '1 day'
+    ) as period_day (day)
     inner join calendar as period_start on period_start.calendar_date = suspension_periods.start_date
     inner join calendar as clipped_end
-        on clipped_end.calendar_date = least(suspension_periods.end_date, case_days.log_date)
-    group by case_days.department_code, case_days.case_no, case_days.log_date
+        on clipped_end.calendar_date = least(suspension_periods.end_date, period_day.day::date)
+    group by suspension_periods.department_code, suspension_periods.case_no, period_day.day::date
 
 ),
 
@@ -182,6 +189,8 @@ accepted as (
 
     select department_code, accepted_date as log_date, count(*) as accepted
     from timeliness
+    -- only the logged days: an incremental run then counts a week, not the whole history
+    where accepted_date >= (select window_bounds.first_day from window_bounds)
     group by department_code, accepted_date
 
 ),
@@ -194,7 +203,7 @@ completed as (
         count(*) as completed,
         count(*) filter (where status = 'completed_early') as completed_early
     from timeliness
-    where completion_date is not null
+    where completion_date >= (select window_bounds.first_day from window_bounds)
     group by department_code, completion_date
 
 ),
@@ -223,6 +232,7 @@ late_events as (
 
     select department_code, occurred_date as log_date, count(*) filter (where is_late) as late_events
     from uploads
+    where occurred_date >= (select window_bounds.first_day from window_bounds)
     group by department_code, occurred_date
 
 ),

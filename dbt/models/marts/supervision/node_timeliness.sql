@@ -2,7 +2,8 @@
 -- version the case was accepted under. A node's WD are counted like the case's (T2-T4): the WD d
 -- with start date < d <= finish date (the evaluation date while unfinished), suspended WD (T3)
 -- removed. A node over its limit is a node-level warning.
-with case_nodes as (
+-- Read twice (dates, suspended WD): inlined rather than written out whole.
+with case_nodes as not materialized (
 
     select * from {{ ref('stg_exchange__case_nodes') }}
 
@@ -62,25 +63,39 @@ nodes_dated as (
 
 ),
 
+-- Each started node's own (start, end], narrow: only nodes of cases with a suspension need it.
+node_periods as (
+
+    select
+        department_code,
+        case_no,
+        node_seq,
+        {{ shanghai_date('started_at') }} as start_date,
+        coalesce({{ shanghai_date('finished_at') }}, {{ as_of_date() }}) as end_date
+    from case_nodes
+    where started_at is not null
+
+),
+
 suspended as (
 
     -- WD of the case's suspension periods that fall inside the node's (start, end].
     select
-        nodes_dated.department_code,
-        nodes_dated.case_no,
-        nodes_dated.node_seq,
+        node_periods.department_code,
+        node_periods.case_no,
+        node_periods.node_seq,
         sum(greatest(overlap_end.workday_number - overlap_start.workday_number, 0))::integer as suspended_wd
-    from nodes_dated
+    from node_periods
     inner join suspension_periods
-        on suspension_periods.department_code = nodes_dated.department_code
-        and suspension_periods.case_no = nodes_dated.case_no
-        and suspension_periods.start_date < nodes_dated.end_date
-        and suspension_periods.end_date > nodes_dated.start_date
+        on suspension_periods.department_code = node_periods.department_code
+        and suspension_periods.case_no = node_periods.case_no
+        and suspension_periods.start_date < node_periods.end_date
+        and suspension_periods.end_date > node_periods.start_date
     inner join calendar as overlap_start
-        on overlap_start.calendar_date = greatest(suspension_periods.start_date, nodes_dated.start_date)
+        on overlap_start.calendar_date = greatest(suspension_periods.start_date, node_periods.start_date)
     inner join calendar as overlap_end
-        on overlap_end.calendar_date = least(suspension_periods.end_date, nodes_dated.end_date)
-    group by nodes_dated.department_code, nodes_dated.case_no, nodes_dated.node_seq
+        on overlap_end.calendar_date = least(suspension_periods.end_date, node_periods.end_date)
+    group by node_periods.department_code, node_periods.case_no, node_periods.node_seq
 
 ),
 

@@ -1,4 +1,7 @@
 -- Current version of exchange.case_completed: the latest upload per business key, as known at as_of.
+-- A view: its history is a table kept incrementally, so filtering it costs a scan, not a sort,
+-- and no second copy of the rows is written.
+{{ config(materialized='view') }}
 with versions as (
 
     select * from {{ ref('stg_exchange__case_completion_versions') }}

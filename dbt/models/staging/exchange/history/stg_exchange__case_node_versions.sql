@@ -1,2 +1,9 @@
 -- Every version of exchange.case_node received up to as_of (history; Q8 reads it).
-{{ exchange_versions('case_node', ['case_no', 'node_seq']) }}
+-- A table kept incrementally (macro has_new_version): the current table and Q1 read it.
+{{ config(
+    materialized='incremental',
+    unique_key=['source_name', 'case_no', 'node_seq'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+{{ exchange_versions('case_node', ['case_no', 'node_seq'], incremental=true) }}

@@ -1,2 +1,9 @@
 -- Every version of exchange.case_suspension received up to as_of (history; Q8 reads it).
-{{ exchange_versions('case_suspension', ['case_no', 'suspension_seq']) }}
+-- A table kept incrementally (macro has_new_version): the current table and Q1 read it.
+{{ config(
+    materialized='incremental',
+    unique_key=['source_name', 'case_no', 'suspension_seq'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+{{ exchange_versions('case_suspension', ['case_no', 'suspension_seq'], incremental=true) }}
