@@ -1,9 +1,11 @@
--- Q9 (O9, O31): a completed case must have gone through every node of its power version's flow;
--- fewer distinct nodes than the flow means it was handled offline. Judged when the completion first
--- reached the platform and again whenever a missing node arrives later (which corrects it).
-with completion_versions as (
+-- Q9 (O9, O31), A1: a completed case must have gone through every node of its power version's flow;
+-- fewer distinct nodes than the flow means it was handled offline. Two instants decide it: the
+-- completion's first upload (nodes known then) and, for the few cases short of nodes then, the
+-- arrival of the node that completes the count (the n-th arrival for a flow of n nodes), which
+-- corrects it.
+with counted as (
 
-    select * from {{ ref('stg_exchange__case_completion_versions') }}
+    select * from {{ ref('int_completed_cases_flow_counted') }}
 
 ),
 
@@ -13,110 +15,30 @@ node_versions as (
 
 ),
 
-cases as (
+short_cases as (
 
-    select * from {{ ref('int_cases_measured') }}
-
-),
-
-flow_nodes as (
-
-    select * from {{ ref('stg_exchange__power_flow_nodes') }}
-
-),
-
-flows as (
-
-    select
-        cases.department_code,
-        cases.case_no,
-        count(distinct flow_nodes.node_seq)::integer as flow_nodes
-    from cases
-    inner join flow_nodes
-        on flow_nodes.department_code = cases.department_code
-        and flow_nodes.power_code = cases.power_code
-        and flow_nodes.version = cases.power_version
-    group by cases.department_code, cases.case_no
-
-),
-
-completions as (
-
-    select
-        department_code,
-        case_no,
-        min(uploaded_at) as first_uploaded_at,
-        (array_agg(completed_at order by uploaded_at desc, version_number desc))[1] as completed_at
-    from completion_versions
-    group by department_code, case_no
-
-),
-
-node_arrivals as (
-
-    select
-        department_code,
-        case_no,
-        node_seq,
-        min(uploaded_at) as first_uploaded_at
-    from node_versions
-    group by department_code, case_no, node_seq
-
-),
-
--- Two instants decide the anomaly: the completion's first upload (nodes known then) and, for the
--- few cases short of nodes then, the arrival of the node that completes the count (the n-th
--- arrival for a flow of n nodes).
-nodes_at_completion as (
-
-    select
-        completions.department_code,
-        completions.case_no,
-        count(node_arrivals.node_seq) filter (
-            where node_arrivals.first_uploaded_at <= completions.first_uploaded_at
-        )::integer as nodes_known
-    from completions
-    left join node_arrivals
-        on node_arrivals.department_code = completions.department_code
-        and node_arrivals.case_no = completions.case_no
-    group by completions.department_code, completions.case_no
-
-),
-
-counted as (
-
-    select
-        completions.department_code,
-        completions.case_no,
-        completions.first_uploaded_at,
-        completions.completed_at,
-        flows.flow_nodes,
-        nodes_at_completion.nodes_known as nodes_at_completion
-    from completions
-    inner join flows
-        on flows.department_code = completions.department_code
-        and flows.case_no = completions.case_no
-    inner join nodes_at_completion
-        on nodes_at_completion.department_code = completions.department_code
-        and nodes_at_completion.case_no = completions.case_no
+    select * from {{ ref('int_completed_cases_flow_counted') }}
+    where nodes_at_completion < flow_nodes
 
 ),
 
 later_arrivals_ranked as (
 
     select
-        counted.department_code,
-        counted.case_no,
-        counted.flow_nodes,
-        node_arrivals.first_uploaded_at,
+        short_cases.department_code,
+        short_cases.case_no,
+        short_cases.first_uploaded_at as completion_uploaded_at,
+        short_cases.completed_at,
+        short_cases.flow_nodes,
+        node_versions.valid_from as arrived_at,
         row_number() over (
-            partition by counted.department_code, counted.case_no order by node_arrivals.first_uploaded_at
+            partition by short_cases.department_code, short_cases.case_no order by node_versions.valid_from
         ) as arrival_rank
-    from counted
-    inner join node_arrivals
-        on node_arrivals.department_code = counted.department_code
-        and node_arrivals.case_no = counted.case_no
-    where counted.nodes_at_completion < counted.flow_nodes
+    from short_cases
+    inner join node_versions
+        on node_versions.department_code = short_cases.department_code
+        and node_versions.case_no = short_cases.case_no
+        and node_versions.is_first_version
 
 ),
 
@@ -134,18 +56,15 @@ instants as (
     union all
 
     select
-        counted.department_code,
-        counted.case_no,
-        later_arrivals_ranked.first_uploaded_at as checked_at,
-        counted.completed_at,
-        counted.flow_nodes,
-        counted.flow_nodes as nodes_known
-    from counted
-    inner join later_arrivals_ranked
-        on later_arrivals_ranked.department_code = counted.department_code
-        and later_arrivals_ranked.case_no = counted.case_no
-        and later_arrivals_ranked.arrival_rank = counted.flow_nodes
-    where later_arrivals_ranked.first_uploaded_at > counted.first_uploaded_at
+        department_code,
+        case_no,
+        arrived_at as checked_at,
+        completed_at,
+        flow_nodes,
+        flow_nodes as nodes_known
+    from later_arrivals_ranked
+    where arrival_rank = flow_nodes
+        and arrived_at > completion_uploaded_at
 
 ),
 

@@ -31,6 +31,7 @@ final as (
         *,
         uploaded_at as valid_from,
         lead(uploaded_at) over node_history as valid_to,
+        row_number() over node_history = 1 as is_first_version,
         -- most nodes arrive once: their one state only matters when it is an anomaly
         count(*) over (partition by department_code, case_no, node_seq) as version_count
     from deduplicated

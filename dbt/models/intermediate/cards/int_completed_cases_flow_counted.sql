@@ -1,0 +1,89 @@
+-- Q9 (O9, O31), A1: per completed case, how many nodes its power's flow has (the version it was
+-- accepted under) and how many of its nodes had reached the platform when its completion first did.
+with completion_versions as (
+
+    select * from {{ ref('stg_exchange__case_completion_versions') }}
+
+),
+
+node_versions as (
+
+    select * from {{ ref('int_node_versions_ranged') }}
+
+),
+
+cases as (
+
+    select * from {{ ref('int_cases_measured') }}
+
+),
+
+flow_nodes as (
+
+    select * from {{ ref('stg_exchange__power_flow_nodes') }}
+
+),
+
+completions as (
+
+    select
+        department_code,
+        case_no,
+        min(uploaded_at) as first_uploaded_at,
+        (array_agg(completed_at order by uploaded_at desc, version_number desc))[1] as completed_at
+    from completion_versions
+    group by department_code, case_no
+
+),
+
+flows as (
+
+    select
+        cases.department_code,
+        cases.case_no,
+        count(*)::integer as flow_nodes
+    from cases
+    inner join flow_nodes
+        on flow_nodes.department_code = cases.department_code
+        and flow_nodes.power_code = cases.power_code
+        and flow_nodes.version = cases.power_version
+    group by cases.department_code, cases.case_no
+
+),
+
+node_arrivals as (
+
+    select department_code, case_no, node_seq, valid_from as first_uploaded_at
+    from node_versions
+    where is_first_version
+
+),
+
+final as (
+
+    select
+        completions.department_code,
+        completions.case_no,
+        completions.first_uploaded_at,
+        completions.completed_at,
+        flows.flow_nodes,
+        count(node_arrivals.node_seq) filter (
+            where node_arrivals.first_uploaded_at <= completions.first_uploaded_at
+        )::integer as nodes_at_completion
+    from completions
+    inner join flows
+        on flows.department_code = completions.department_code
+        and flows.case_no = completions.case_no
+    left join node_arrivals
+        on node_arrivals.department_code = completions.department_code
+        and node_arrivals.case_no = completions.case_no
+    group by
+        completions.department_code,
+        completions.case_no,
+        completions.first_uploaded_at,
+        completions.completed_at,
+        flows.flow_nodes
+
+)
+
+select * from final
