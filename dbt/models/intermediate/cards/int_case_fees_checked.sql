@@ -31,27 +31,48 @@ deduplicated as (
 
 ),
 
-final as (
+counted as (
 
     select
-        'A1.fee' as rule_id,
-        deduplicated.department_code,
-        deduplicated.case_no,
-        null::integer as node_seq,
-        '' as record_key,
-        deduplicated.uploaded_at as checked_at,
-        {{ shanghai_date('deduplicated.completed_at') }} as event_on,
-        coalesce(deduplicated.fee_charged > coalesce(power_items.standard_fee, 0), false) as is_anomaly,
-        '收费 ' || coalesce(deduplicated.fee_charged::text, '') || ' 元，高于收费标准 '
-        || coalesce(power_items.standard_fee, 0)::text || ' 元' as detail
+        *,
+        count(*) over (partition by department_code, case_no) as version_count
     from deduplicated
+
+),
+
+judged as (
+
+    select
+        counted.*,
+        coalesce(counted.fee_charged > coalesce(power_items.standard_fee, 0), false) as is_anomaly,
+        power_items.standard_fee
+    from counted
     inner join cases
-        on cases.department_code = deduplicated.department_code
-        and cases.case_no = deduplicated.case_no
+        on cases.department_code = counted.department_code
+        and cases.case_no = counted.case_no
     inner join power_items
         on power_items.department_code = cases.department_code
         and power_items.power_code = cases.power_code
         and power_items.version = cases.power_version
+
+),
+
+final as (
+
+    select
+        'A1.fee' as rule_id,
+        department_code,
+        case_no,
+        null::integer as node_seq,
+        '' as record_key,
+        uploaded_at as checked_at,
+        {{ shanghai_date('completed_at') }} as event_on,
+        is_anomaly,
+        '收费 ' || coalesce(fee_charged::text, '') || ' 元，高于收费标准 '
+        || coalesce(standard_fee, 0)::text || ' 元' as detail
+    from judged
+    -- a completion seen once and fine can never start an episode
+    where is_anomaly or version_count > 1
 
 )
 

@@ -52,6 +52,8 @@ instants as (
         flow_nodes,
         nodes_at_completion as nodes_known
     from counted
+    -- a case complete when its completion arrived can never start an episode
+    where nodes_at_completion < flow_nodes
 
     union all
 

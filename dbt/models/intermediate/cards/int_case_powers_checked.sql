@@ -27,28 +27,39 @@ deduplicated as (
 
 ),
 
+counted as (
+
+    select
+        *,
+        count(*) over (partition by department_code, case_no) as version_count
+    from deduplicated
+
+),
+
 -- A hash join on the power code and one aggregate, not a subquery per acceptance version.
 judged as (
 
     select
-        deduplicated.department_code,
-        deduplicated.case_no,
-        deduplicated.power_code,
-        deduplicated.accepted_at,
-        deduplicated.uploaded_at,
-        coalesce(bool_or({{ is_power_in_force('power_items', 'deduplicated.accepted_at') }}), false)
+        counted.department_code,
+        counted.case_no,
+        counted.power_code,
+        counted.accepted_at,
+        counted.uploaded_at,
+        counted.version_count,
+        coalesce(bool_or({{ is_power_in_force('power_items', 'counted.accepted_at') }}), false)
             as is_confirmed_in_force
-    from deduplicated
+    from counted
     left join power_items
-        on power_items.department_code = deduplicated.department_code
-        and power_items.power_code = deduplicated.power_code
-    where deduplicated.accepted_at is not null
+        on power_items.department_code = counted.department_code
+        and power_items.power_code = counted.power_code
+    where counted.accepted_at is not null
     group by
-        deduplicated.department_code,
-        deduplicated.case_no,
-        deduplicated.power_code,
-        deduplicated.accepted_at,
-        deduplicated.uploaded_at
+        counted.department_code,
+        counted.case_no,
+        counted.power_code,
+        counted.accepted_at,
+        counted.uploaded_at,
+        counted.version_count
 
 ),
 
@@ -65,6 +76,8 @@ final as (
         not is_confirmed_in_force as is_anomaly,
         '受理时权力事项 ' || power_code || ' 无已确认且有效的版本' as detail
     from judged
+    -- an acceptance seen once and fine can never start an episode
+    where not is_confirmed_in_force or version_count > 1
 
 )
 
