@@ -28,15 +28,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import math
 import os
-import platform
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
 from datetime import date, datetime, timedelta, timezone
@@ -47,13 +42,22 @@ BENCH_DIR = ROOT / ".esup" / "bench-dash-pg"
 DATA_DIR = BENCH_DIR / "data"
 STATE_DIR = BENCH_DIR / "superset"
 MARKER = BENCH_DIR / "warehouse.json"
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 # dbt target, GX project and runtime dir of the esup package go under the benchmark's folder.
 os.environ["ESUP_HOME"] = str(BENCH_DIR / "home")
 sys.path.insert(0, str(ROOT))
+# What builds the warehouse: a kept one is reused only while this is unchanged.
+CODE_FOLDERS = ("dbt/models", "dbt/macros", "dbt/seeds", "esup")
 
-import psutil  # noqa: E402
 import psycopg  # noqa: E402
+from common import (  # noqa: E402
+    code_fingerprint,
+    free_port,
+    git,
+    machine,
+    size_label,
+    stop_on_signals,
+    write_result_files,
+)
 from psycopg import sql  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
@@ -86,72 +90,9 @@ def load1() -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def git(*args: str) -> str:
-    try:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-
-
-def code_fingerprint() -> str:
-    """A hash of what builds the warehouse (models, macros, seeds, the package)."""
-    digest = hashlib.sha1()
-    for folder in ("dbt/models", "dbt/macros", "dbt/seeds", "esup"):
-        for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and path.suffix in {".sql", ".yml", ".csv", ".py"}:
-                digest.update(str(path.relative_to(ROOT)).encode())
-                digest.update(path.read_bytes())
-    digest.update((ROOT / "dbt" / "dbt_project.yml").read_bytes())
-    return digest.hexdigest()[:12]
-
-
 def superset_version() -> str:
     found = sorted(superset.venv_dir().glob("lib/python3*/site-packages/apache_superset-*.dist-info"))
     return found[-1].name.removeprefix("apache_superset-").removesuffix(".dist-info") if found else "unknown"
-
-
-def machine(server: str) -> dict:
-    with psycopg.connect(server) as conn:
-        version = conn.execute("show server_version").fetchone()[0]
-        settings = dict(
-            conn.execute(
-                "select name, current_setting(name) from pg_settings"
-                " where name in ('shared_buffers', 'work_mem', 'effective_cache_size', 'jit',"
-                " 'max_parallel_workers_per_gather', 'random_page_cost')"
-            ).fetchall()
-        )
-    from importlib.metadata import version as package_version
-
-    return {
-        "nproc": os.cpu_count(),
-        "nproc_available": len(os.sched_getaffinity(0)),
-        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-        "cpu_model": cpu_model(),
-        "postgresql": version,
-        "postgresql_settings": settings,
-        "python": platform.python_version(),
-        "dbt_core": package_version("dbt-core"),
-        "superset": superset_version(),
-        "kernel": platform.release(),
-        "git_commit": git("rev-parse", "--short", "HEAD"),
-        "uncommitted_in_dbt_esup_or_dashboards": git("status", "--porcelain", "dbt", "esup", "dashboards").splitlines(),
-    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -194,7 +135,7 @@ def build_warehouse(server: str, args) -> dict:
         "as_of": AS_OF.isoformat(),
         "window": [simulate.DEFAULT_START.isoformat(), simulate.DEFAULT_END.isoformat()],
         "git_commit": git("rev-parse", "--short", "HEAD"),
-        "code_fingerprint": code_fingerprint(),
+        "code_fingerprint": code_fingerprint(CODE_FOLDERS),
         "load_average_1min_before": load1(),
     }
     log(f"simulating {args.cases:,} cases (seed {args.seed}) …")
@@ -563,11 +504,7 @@ def markdown(report: dict) -> str:
         + ", ".join(f"{k}={v}" for k, v in sorted(m["postgresql_settings"].items()))
         + f"); Superset {m['superset']} (gunicorn, {report['superset_workers']} workers × 4 threads); "
         f"Python {m['python']}; dbt-core {m['dbt_core']}; git {m['git_commit']}"
-        + (
-            " (with uncommitted changes in dbt/, esup/ or dashboards/)"
-            if m["uncommitted_in_dbt_esup_or_dashboards"]
-            else ""
-        )
+        + (" (with uncommitted changes in dbt/, esup/ or dashboards/)" if m["uncommitted"] else "")
         + ".",
         "",
         f"1-minute load average (2 cores, shared with other sessions): {load_text(report)}.",
@@ -663,27 +600,6 @@ METHOD = [
 ]
 
 
-def write_files(report: dict) -> tuple[Path, Path]:
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stem = f"{report['date']}_dashboards_{size_label(report['cases'])}"
-    paths = RESULTS_DIR / f"{stem}.json", RESULTS_DIR / f"{stem}.md"
-    for path, text in zip(
-        paths, (json.dumps(report, ensure_ascii=False, indent=2) + "\n", markdown(report)), strict=True
-    ):
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    return paths
-
-
-def size_label(cases: int) -> str:
-    if cases % 1_000_000 == 0:
-        return f"{cases // 1_000_000}M"
-    if cases % 1_000 == 0:
-        return f"{cases // 1_000}k"
-    return str(cases)
-
-
 # --------------------------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------------------------
@@ -709,14 +625,9 @@ def parse_args(argv: list[str] | None = None):
     return args
 
 
-def _terminate(signum, _frame):
-    raise SystemExit(128 + signum)  # unwinds through the clean-up below
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGINT, _terminate)
+    stop_on_signals()
     if DATA_DIR.exists() and pg.is_running(DATA_DIR):
         console.print(f"[red]a benchmark PostgreSQL is already running in {DATA_DIR}; is another run going?[/]")
         return 2
@@ -741,8 +652,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         log(f"starting the benchmark's PostgreSQL in {DATA_DIR.relative_to(ROOT)} on port {pg_port}")
         server = pg.start(DATA_DIR, pg_port)
-        report["machine"] = machine(server)
-        report["code_fingerprint"] = code_fingerprint()
+        report["machine"] = machine(server, ("dbt", "esup", "dashboards"), superset=superset_version())
+        report["code_fingerprint"] = code_fingerprint(CODE_FOLDERS)
         marker = None if args.rebuild else reusable(server, args)
         report["warehouse_reused"] = marker is not None
         if marker:
@@ -796,7 +707,9 @@ def main(argv: list[str] | None = None) -> int:
 
         report["load_average_1min"]["end"] = load1()
         report["wall_seconds"] = round(time.perf_counter() - started, 1)
-        json_path, md_path = write_files(report)
+        json_path, md_path = write_result_files(
+            f"{report['date']}_dashboards_{size_label(report['cases'])}", report, markdown(report)
+        )
         print_report(report)
         console.print(f"wrote {json_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)}")
         console.print(f"whole benchmark: {report['wall_seconds'] / 60:.1f} min")

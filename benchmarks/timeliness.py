@@ -24,15 +24,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import hashlib
 import io
 import json
 import os
-import platform
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -42,7 +37,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / ".esup" / "bench-pg"
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 # Everything the esup package keeps locally (dbt target, GX project, runtime dir) goes under the
 # benchmark's folder, never into the demo's .esup/.
 os.environ["ESUP_HOME"] = str(BENCH_DIR / "home")
@@ -50,6 +44,15 @@ sys.path.insert(0, str(ROOT))
 
 import psutil  # noqa: E402
 import psycopg  # noqa: E402
+from common import (  # noqa: E402
+    code_fingerprint,
+    free_port,
+    git,
+    machine,
+    size_label,
+    stop_on_signals,
+    write_result_files,
+)
 from psycopg import sql  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
@@ -181,68 +184,6 @@ class Recorder:
 # --------------------------------------------------------------------------------------------
 # Machine, server
 # --------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def git(*args: str) -> str:
-    try:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-
-
-def code_fingerprint() -> str:
-    """A hash of what the pipeline runs (models, macros, seeds, the package, the suites)."""
-    digest = hashlib.sha1()
-    for folder in ("dbt/models", "dbt/macros", "dbt/seeds", "esup", "expectations"):
-        for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and path.suffix in {".sql", ".yml", ".csv", ".py"}:
-                digest.update(str(path.relative_to(ROOT)).encode())
-                digest.update(path.read_bytes())
-    digest.update((ROOT / "dbt" / "dbt_project.yml").read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def machine(server: str) -> dict:
-    with psycopg.connect(server) as conn:
-        version = conn.execute("show server_version").fetchone()[0]
-        settings = dict(
-            conn.execute(
-                "select name, setting || coalesce(unit, '') from pg_settings"
-                " where name in ('shared_buffers', 'work_mem', 'maintenance_work_mem', 'fsync',"
-                " 'synchronous_commit', 'max_parallel_workers_per_gather', 'jit')"
-            ).fetchall()
-        )
-    from importlib.metadata import version as package_version
-
-    return {
-        "nproc": os.cpu_count(),
-        "nproc_available": len(os.sched_getaffinity(0)),
-        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-        "cpu_model": cpu_model(),
-        "postgresql": version,
-        "postgresql_settings": settings,
-        "python": platform.python_version(),
-        "dbt_core": package_version("dbt-core"),
-        "kernel": platform.release(),
-        "git_commit": git("rev-parse", "--short", "HEAD"),
-        "uncommitted_in_dbt_or_esup": git("status", "--porcelain", "dbt", "esup").splitlines(),
-    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -622,7 +563,7 @@ def run_size(server: str, cases: int, args, sampler: MemorySampler) -> dict:
         "as_of_next": as_of_next.isoformat(),
         # Others may commit while a run lasts: each size records the code it measured.
         "git_commit": git("rev-parse", "--short", "HEAD"),
-        "code_fingerprint": code_fingerprint(),
+        "code_fingerprint": code_fingerprint(("dbt/models", "dbt/macros", "dbt/seeds", "esup", "expectations")),
     }
     console.rule(f"[bold]{cases:,} cases")
 
@@ -975,7 +916,7 @@ def markdown(report: dict) -> str:
         f"PostgreSQL {m['postgresql']} (the project's embedded server and settings: "
         + ", ".join(f"{k}={v}" for k, v in sorted(m["postgresql_settings"].items()))
         + f"); Python {m['python']}; dbt-core {m['dbt_core']}; git {m['git_commit']}"
-        + (" (with uncommitted changes in dbt/ or esup/)" if m["uncommitted_in_dbt_or_esup"] else "")
+        + (" (with uncommitted changes in dbt/ or esup/)" if m["uncommitted"] else "")
         + ".",
         "",
         "Wall seconds. Floor = raw COPY of the department sources + one set-based SQL statement (TARGETS.md). "
@@ -1068,27 +1009,6 @@ METHOD = [
 ]
 
 
-def write_files(report: dict, label: str) -> tuple[Path, Path]:
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stem = f"{report['date']}_timeliness_{label}"
-    paths = RESULTS_DIR / f"{stem}.json", RESULTS_DIR / f"{stem}.md"
-    for path, text in zip(
-        paths, (json.dumps(report, ensure_ascii=False, indent=2) + "\n", markdown(report)), strict=True
-    ):
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    return paths
-
-
-def size_label(cases: int) -> str:
-    if cases % 1_000_000 == 0:
-        return f"{cases // 1_000_000}M"
-    if cases % 1_000 == 0:
-        return f"{cases // 1_000}k"
-    return str(cases)
-
-
 # --------------------------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------------------------
@@ -1130,15 +1050,10 @@ def parse_args(argv: list[str] | None = None):
     return args
 
 
-def _terminate(signum, _frame):
-    raise SystemExit(128 + signum)  # unwinds through the clean-up below
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # SIGTERM (and SIGINT, which a shell ignores for background jobs) still stop the server.
-    signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGINT, _terminate)
+    stop_on_signals()
     data_dir = BENCH_DIR / "data"
     if data_dir.exists() and pg.is_running(data_dir):
         console.print(f"[red]a benchmark PostgreSQL is already running in {data_dir}; stop it first[/]")
@@ -1163,7 +1078,7 @@ def main(argv: list[str] | None = None) -> int:
             "phases": args.phases,
             "reduced_from": args.reduced_from,
             "seed": args.seed,
-            "machine": machine(server),
+            "machine": machine(server, ("dbt", "esup")),
             "method": METHOD,
             "results": [],
         }
@@ -1176,7 +1091,7 @@ def main(argv: list[str] | None = None) -> int:
             report["wall_seconds"] = round(time.perf_counter() - started, 1)
             report["peak_memory_mb"] = round(sampler.peak_pss / 2**20)
             report["complete"] = len(report["results"]) == len(args.sizes)
-            json_path, md_path = write_files(report, label)
+            json_path, md_path = write_result_files(f"{report['date']}_timeliness_{label}", report, markdown(report))
         print_report(report)
         console.print(f"wrote {json_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)}")
         console.print(f"whole benchmark: {report['wall_seconds'] / 60:.1f} min")
