@@ -7,6 +7,7 @@ mart it reads — no hard-coded numbers.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from datetime import UTC, date, datetime
@@ -34,6 +35,7 @@ MARTS = [
     "data_quality_findings",
     "node_timeliness",
     "upload_timeliness",
+    "upload_timeliness_daily",
 ]
 
 
@@ -930,6 +932,51 @@ def test_chart_data_matches_the_mart(api, superset_server, chart):
     rows = _chart_rows(api, superset_server, chart)
     assert rows, f"{chart['slice_name']} returned no rows"
     CHECKS[chart["slice_name"]](rows, superset_server.warehouse_url)
+
+
+def _upload_charts_in_department_scope() -> list[tuple[str, dict]]:
+    """(dashboard, chart) for every chart on upload_timeliness_daily its dashboard's 部门 filter narrows."""
+    bundle = superset.load_bundle()
+    daily = next(c["uuid"] for n, c in bundle.items() if c.get("table_name") == "upload_timeliness_daily")
+    charts = {c["uuid"]: c for n, c in bundle.items() if n.startswith("charts/")}
+    found = []
+    for dashboard in (c for n, c in bundle.items() if n.startswith("dashboards/")):
+        natives = [n for n in dashboard["metadata"]["native_filter_configuration"] if n["name"] == "部门"]
+        for item in dashboard["position"].values():
+            if not _is_chart(item) or charts[item["meta"]["uuid"]]["dataset_uuid"] != daily:
+                continue
+            if any(item["meta"]["chartId"] not in n["scope"]["excluded"] for n in natives):
+                found.append((dashboard["slug"], charts[item["meta"]["uuid"]]))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("slug", "chart"), _upload_charts_in_department_scope(), ids=lambda v: v if isinstance(v, str) else v["slice_name"]
+)
+def test_department_filter_narrows_the_daily_upload_charts(api, superset_server, slug, chart):
+    """The 部门 filters target another dataset; Superset applies them by column name (department_name)."""
+    url = superset_server.warehouse_url
+    department, events, late = _sql(
+        url,
+        "select department_name, count(*), count(*) filter (where is_late) from marts.upload_timeliness"
+        " group by 1 order by 3 desc, 1 limit 1",
+    )[0]
+    chart_id = _charts_by_uuid(api, superset_server)[chart["uuid"]]["id"]
+    query_context = json.loads(_get(api, superset_server, f"/api/v1/chart/{chart_id}")["result"]["query_context"])
+    for query in query_context["queries"]:  # what the filter bar adds (extraFormData.filters)
+        query["filters"].append({"col": "department_name", "op": "IN", "val": [department], "isExtra": True})
+    response = api.post(f"{superset_server.base_url}/api/v1/chart/data", json=query_context, timeout=60)
+    assert response.status_code == 200, response.text[:500]
+    (result,) = response.json()["result"]
+    assert result.get("error") is None, result.get("error")
+    assert result["rejected_filters"] == [], f"{DASHBOARDS[slug]}: the 部门 filter does not apply"
+    assert {"column": "department_name"} in result["applied_filters"]
+    rows = result["data"]
+    assert rows
+    if "department_name" in rows[0]:
+        assert {r["department_name"] for r in rows} == {department}
+    if chart["slice_name"] == "超时上传率":
+        assert _only_value(rows) == pytest.approx(late / events)
 
 
 def test_the_log_and_the_live_lights_tell_the_same_story(api, superset_server):
