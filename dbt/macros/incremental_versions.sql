@@ -8,14 +8,22 @@
 
 {#- The table's watermarks (max ingest_run_id, max uploaded_at), or none when every key must be
     computed: a full build, an empty table, a backfill. A backfill empties the table here, before
-    the build: an empty table is always a valid state (the next build computes every key). -#}
-{% macro version_watermarks() -%}
-    {%- if not (execute and is_incremental()) -%}
+    the build: an empty table is always a valid state (the next build computes every key).
+    A model derived per key from the history tables keeps the same pattern: it carries, per row,
+    the latest ingest run and upload of the versions it was computed from (run_column,
+    uploaded_column), and recomputes only the keys with a newer version. -#}
+{% macro version_watermarks(run_column='ingest_run_id', uploaded_column='uploaded_at') -%}
+    {%- if not incremental_run() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {#- A table built before it carried watermarks (an upgrade): compute every key; the model's
+        on_schema_change='append_new_columns' adds the columns. -#}
+    {%- if run_column not in adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set row = run_query(
-        "select max(ingest_run_id), max(uploaded_at)::text, coalesce(bool_or(uploaded_at > "
-        ~ as_of() ~ "), false) from " ~ this
+        "select max(" ~ run_column ~ "), max(" ~ uploaded_column ~ ")::text, coalesce(bool_or("
+        ~ uploaded_column ~ " > " ~ as_of() ~ "), false) from " ~ this
     ).rows[0] -%}
     {%- if row[2] -%}
         {%- do run_query("truncate " ~ this) -%}
@@ -34,4 +42,10 @@
             and (ingest_run_id > {{ watermarks[0] }} or uploaded_at > '{{ watermarks[1] }}'::timestamptz)
     )
     {%- endif -%}
+{%- endmacro %}
+
+{#- An incremental build of a model that exists (not parsing, not a dbt unit test, where `this`
+    is none). -#}
+{% macro incremental_run() -%}
+    {{ return(execute and this is not none and is_incremental()) }}
 {%- endmacro %}

@@ -20,8 +20,15 @@ MART_KEYS = {
     "marts.case_timeliness": "department_code, case_no",
     "marts.node_timeliness": "department_code, case_no, node_seq",
     "marts.upload_timeliness": "department_code, record_type, record_key",
+    "marts.upload_timeliness_daily": "department_code, record_type, occurred_date",
     "marts.power_catalogue": "department_code, power_code",
+    # built from the incrementally kept Q8 and node-version models
+    "marts.data_quality_findings": "rule_id, department_code, record_type, record_key",
+    "marts.cards": "card_id",
 }
+# Kept incrementally (ADR 0006): as_of is the run that produced the row, so a forward run leaves
+# older as_of on the rows it did not touch; every other column must equal a fresh build's.
+INCREMENTAL_MARTS = {"marts.upload_timeliness", "marts.case_timeliness", "marts.node_timeliness"}
 
 
 def department_sources(city):
@@ -47,7 +54,17 @@ def mart_fingerprint(url: str) -> dict[str, str]:
     with psycopg.connect(url) as conn:
         out = {}
         for relation, key in MART_KEYS.items():
-            rows = conn.execute(f"select * from {relation} order by {key}").fetchall()
+            columns = "*"
+            if relation in INCREMENTAL_MARTS:
+                schema, table = relation.split(".")
+                names = conn.execute(
+                    "select column_name from information_schema.columns where table_schema = %s"
+                    " and table_name = %s and column_name not in ('as_of', 'last_ingest_run_id')"
+                    " order by ordinal_position",
+                    (schema, table),
+                ).fetchall()
+                columns = ", ".join(name for (name,) in names)
+            rows = conn.execute(f"select {columns} from {relation} order by {key}").fetchall()
             out[relation] = hashlib.sha256(repr(rows).encode()).hexdigest()
         return out
 
@@ -137,6 +154,31 @@ def test_late_acceptance_uploads_match_the_departments(simulated_city, built_war
         )
     assert {k: v for k, v in expected.items() if v} == {k: v for k, v in actual.items() if v}
     assert sum(expected.values()) > 0
+
+
+def test_daily_upload_mart_adds_up_to_the_events(built_warehouse):
+    """Q1: the dashboards' daily upload mart counts every event of upload_timeliness, per department."""
+
+    def per_department(wh, counts: str, relation: str) -> dict[str, tuple[int, ...]]:
+        rows = wh.execute(f"select department_code, {counts} from {relation} group by 1").fetchall()
+        return {row[0]: tuple(int(v) for v in row[1:]) for row in rows}
+
+    with psycopg.connect(built_warehouse) as wh:
+        events = per_department(
+            wh,
+            "count(*), count(*) filter (where is_late), count(*) filter (where is_late is false)",
+            "marts.upload_timeliness",
+        )
+        daily = per_department(
+            wh, "sum(upload_events), sum(late_uploads), sum(on_time_uploads)", "marts.upload_timeliness_daily"
+        )
+        rows, keys = wh.execute(
+            "select count(*), count(distinct (department_code, record_type, occurred_date))"
+            " from marts.upload_timeliness_daily"
+        ).fetchone()
+    assert daily == events
+    assert sum(late for _, late, _ in events.values()) > 0, "the simulation uploads some events late"
+    assert rows == keys, "one row per department, event type and day"
 
 
 def test_expectations_ran_and_stored_results(built_warehouse):
@@ -237,3 +279,32 @@ def test_backfilling_reproduces_each_evaluation_time(simulated_city, earlier_war
             env={"ESUP_WAREHOUSE_URL": earlier_warehouse},
         )
         assert mart_fingerprint(earlier_warehouse) == expected, as_of
+
+
+def test_a_daily_run_equals_a_build_for_that_day_alone(simulated_city, pg_server, built_warehouse):
+    """ADR 0006: yesterday's run, then today's, which recomputes only the cases that can have changed
+    (new versions, open cases, running nodes): every mart equals a warehouse built only for today."""
+    pg.drop_database(pg_server, "warehouse_daily")
+    url = pg.ensure_database(pg_server, "warehouse_daily")
+    for as_of in ("2026-11-19T19:00:00+08:00", AS_OF):
+        esup_cli(
+            "run",
+            "--sources",
+            str(simulated_city["sources_file"]),
+            "--as-of",
+            as_of,
+            "--skip-expectations",
+            env={"ESUP_WAREHOUSE_URL": url},
+        )
+    assert mart_fingerprint(url) == mart_fingerprint(built_warehouse)
+    with psycopg.connect(url) as wh:
+        kept, recomputed = wh.execute(
+            "select count(*) filter (where as_of < %s), count(*) filter (where as_of = %s) from marts.case_timeliness",
+            (AS_OF, AS_OF),
+        ).fetchone()
+        open_cases_kept = wh.execute(
+            "select count(*) from marts.case_timeliness where completed_at is null and as_of < %s", (AS_OF,)
+        ).fetchone()[0]
+    # the run was incremental: completed cases without news kept yesterday's rows, open ones were recomputed
+    assert kept > 0 and recomputed > 0
+    assert open_cases_kept == 0

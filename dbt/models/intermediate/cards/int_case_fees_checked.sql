@@ -1,14 +1,24 @@
 -- A1.fee (S10): the fee charged at completion must not exceed the standard fee of the power version
 -- the case was accepted under (no standard fee: a free item). Judged at every upload of the completion.
+-- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_cases',
+    on_schema_change='append_new_columns',
+) }}
 with completion_versions as (
 
     select * from {{ ref('stg_exchange__case_completion_versions') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
 cases as (
 
     select * from {{ ref('int_cases_measured') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
@@ -76,4 +86,7 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    {{ as_of() }} as as_of
+from final

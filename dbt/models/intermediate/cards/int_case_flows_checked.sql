@@ -3,15 +3,25 @@
 -- completion's first upload (nodes known then) and, for the few cases short of nodes then, the
 -- arrival of the node that completes the count (the n-th arrival for a flow of n nodes), which
 -- corrects it.
+-- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_cases',
+    on_schema_change='append_new_columns',
+) }}
 with counted as (
 
     select * from {{ ref('int_completed_cases_flow_counted') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
 node_versions as (
 
     select * from {{ ref('int_node_versions_ranged') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
@@ -86,4 +96,7 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    {{ as_of() }} as as_of
+from final

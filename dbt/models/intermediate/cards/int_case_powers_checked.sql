@@ -2,9 +2,17 @@
 -- version in force then (confirmed_at <= accepted_at, effective_from <= accepted date <
 -- effective_to); a code the catalogue does not know at all was never confirmed either (as in the
 -- Q5 check model). Judged at every upload of the acceptance.
+-- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_cases',
+    on_schema_change='append_new_columns',
+) }}
 with acceptance_versions as (
 
     select * from {{ ref('stg_exchange__case_acceptance_versions') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
@@ -81,4 +89,7 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    {{ as_of() }} as as_of
+from final

@@ -1,15 +1,25 @@
 -- A1: the day each case's acceptance and completion first reached the platform (Beijing dates).
 -- A case anomaly is detected no earlier than the data shows it, and corrected (by completing the
 -- case) no earlier than the completion arrives.
+-- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_cases',
+    on_schema_change='append_new_columns',
+) }}
 with acceptance_versions as (
 
     select * from {{ ref('stg_exchange__case_acceptance_versions') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
 completion_versions as (
 
     select * from {{ ref('stg_exchange__case_completion_versions') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
@@ -49,4 +59,7 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    {{ as_of() }} as as_of
+from final

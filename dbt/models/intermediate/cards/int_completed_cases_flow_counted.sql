@@ -1,20 +1,32 @@
 -- Q9 (O9, O31), A1: per completed case, how many nodes its power's flow has (the version it was
 -- accepted under) and how many of its nodes had reached the platform when its completion first did.
+-- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_cases',
+    on_schema_change='append_new_columns',
+) }}
 with completion_versions as (
 
     select * from {{ ref('stg_exchange__case_completion_versions') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
 node_versions as (
 
     select * from {{ ref('int_node_versions_ranged') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
 cases as (
 
     select * from {{ ref('int_cases_measured') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
@@ -86,4 +98,7 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    {{ as_of() }} as as_of
+from final

@@ -97,4 +97,8 @@ final as (
 
 )
 
-select * from final
+-- as_of like the other check models of int_record_anomalies_episoded (kept incrementally, ADR 0006)
+select
+    final.*,
+    {{ as_of() }} as as_of
+from final

@@ -1,8 +1,16 @@
 -- Q4 (O11), A1: a node's opinion at every upload of it: a negative opinion (disagree, return)
 -- whose reason is missing or a placeholder ("不同意", "无", "同上" …) is an anomaly.
+-- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_cases',
+    on_schema_change='append_new_columns',
+) }}
 with node_versions as (
 
     select * from {{ ref('int_node_versions_ranged') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
@@ -34,4 +42,7 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    {{ as_of() }} as as_of
+from final

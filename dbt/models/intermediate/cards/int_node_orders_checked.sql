@@ -1,9 +1,17 @@
 -- A1.order (O10): a node must not start before the previous node of the same case (node_seq - 1)
 -- finished. Judged for every pair of versions of the two nodes that were current together, from the
 -- later of their uploads; a later upload fixing either time corrects it.
+-- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_cases',
+    on_schema_change='append_new_columns',
+) }}
 with node_versions as (
 
     select * from {{ ref('int_node_versions_ranged') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
@@ -12,6 +20,8 @@ with node_versions as (
 previous_node_versions as (
 
     select * from {{ ref('int_node_versions_ranged') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
@@ -50,4 +60,7 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    {{ as_of() }} as as_of
+from final

@@ -1,9 +1,17 @@
 -- Q5 (C11): a case's power was in the catalogue, confirmed and in force when the case was
 -- accepted: a version with status confirmed, confirmed by the acceptance, and
 -- effective_from <= accepted date < effective_to.
+-- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_cases',
+    on_schema_change='append_new_columns',
+) }}
 with cases as (
 
     select * from {{ ref('stg_exchange__case_acceptances') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
@@ -53,4 +61,7 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    {{ as_of() }} as as_of
+from final

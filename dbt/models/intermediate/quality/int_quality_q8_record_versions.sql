@@ -2,6 +2,15 @@
 -- flagged as possibly back-dated. Raw history keeps every version, so each later version is
 -- compared with the first; a value filled in later (a node finished, a suspension ended) is not
 -- a change. One row per record that has more than one version.
+-- Kept incrementally: only the records with a version newer than the table's watermarks are
+-- recomputed (macro version_watermarks); a backfill rebuilds it whole.
+{{ config(
+    materialized='incremental',
+    unique_key=['department_code', 'record_type', 'record_key'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+) }}
+{%- set watermarks = version_watermarks('last_ingest_run_id', 'last_uploaded_at') %}
 {%- set compared = [
     ('case_accepted', 'stg_exchange__case_acceptance_versions', ['case_no'], [('accepted_at', '受理时间')]),
     ('case_node', 'stg_exchange__case_node_versions', ['case_no', 'node_seq'],
@@ -20,6 +29,8 @@ with
 
     select source_name, {{ key_columns | join(', ') }}
     from {{ ref(model) }}
+    where true
+        {{ has_new_version(ref(model), key_columns, watermarks) }}
     group by source_name, {{ key_columns | join(', ') }}
     having count(*) > 1
 
@@ -36,7 +47,8 @@ with
         history.{{ column }},
         {%- endfor %}
         history.version_number,
-        history.uploaded_at
+        history.uploaded_at,
+        history.ingest_run_id
     from {{ ref(model) }} as history
     inner join {{ record_type }}_revised as revised
         on revised.source_name = history.source_name
@@ -58,6 +70,8 @@ with
         case_no,
         record_key,
         min(uploaded_at) as first_uploaded_at,
+        max(uploaded_at) as last_uploaded_at,
+        max(ingest_run_id) as last_ingest_run_id,
         min(uploaded_at) filter (where
             {%- for column, _label in columns %}
             {{ 'or ' if not loop.first }}{{ column }} is distinct from first_{{ column }} and first_{{ column }} is not null
@@ -95,7 +109,9 @@ final as (
         coalesce(changed_at, first_uploaded_at) as detected_at,
         changed_at is null as is_unchanged_after_first_upload,
         changed_at is not null as is_breach,
-        case when changed_at is not null then '首次上传后被修改：' || detail end as detail
+        case when changed_at is not null then '首次上传后被修改：' || detail end as detail,
+        last_ingest_run_id,
+        last_uploaded_at
     from compared
 
 )

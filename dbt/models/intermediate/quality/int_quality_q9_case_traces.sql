@@ -1,15 +1,25 @@
 -- Q9 (O9, O31): a completed case has every node of its power's flow (the version it was accepted
 -- under), each with handler and times; a case completed with nodes missing was handled offline
 -- (网下运行).
+-- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_cases',
+    on_schema_change='append_new_columns',
+) }}
 with cases as (
 
     select * from {{ ref('int_cases_measured') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
 case_nodes as (
 
     select * from {{ ref('stg_exchange__case_nodes') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
@@ -22,6 +32,8 @@ flow_nodes as (
 completions as (
 
     select * from {{ ref('stg_exchange__case_completions') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
@@ -115,4 +127,7 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    {{ as_of() }} as as_of
+from final

@@ -3,6 +3,12 @@
 -- per case). A window covers the WD d with start date <= d <= end date (an open one runs to the
 -- evaluation date); only WD the case counts (after acceptance, up to its measure date, not
 -- already removed by a suspension, T3) are exempt, each once however many windows cover it.
+-- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_cases',
+    on_schema_change='append_new_columns',
+) }}
 with exemptions as (
 
     select * from {{ ref('stg_exchange__exemptions') }}
@@ -12,12 +18,16 @@ with exemptions as (
 cases as (
 
     select * from {{ ref('int_cases_measured') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
 suspension_periods as (
 
     select * from {{ ref('int_case_suspensions_merged') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
@@ -99,7 +109,8 @@ final as (
     select
         exempt_days.department_code,
         exempt_days.case_no,
-        count(*)::integer as exempt_wd
+        count(*)::integer as exempt_wd,
+        {{ as_of() }} as as_of
     from exempt_days
     where not exists (
         select 1

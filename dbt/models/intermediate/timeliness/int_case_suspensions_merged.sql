@@ -1,14 +1,24 @@
 -- T3: a case's suspensions as disjoint periods (overlaps merged, so no WD is removed twice),
 -- each removing the WD d with start_date < d <= end_date; an open one runs to the measure date.
+-- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_cases',
+    on_schema_change='append_new_columns',
+) }}
 with suspensions as (
 
     select * from {{ ref('stg_exchange__case_suspensions') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
 cases as (
 
     select * from {{ ref('int_cases_measured') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
@@ -101,7 +111,8 @@ final as (
                 partition by merged.department_code, merged.case_no
                 order by merged.period_number
                 rows between unbounded preceding and 1 preceding
-            ), 0) as used_wd_at_start
+            ), 0) as used_wd_at_start,
+        {{ as_of() }} as as_of
     from merged
     inner join calendar as start_day on start_day.calendar_date = merged.start_date
     inner join calendar as end_day on end_day.calendar_date = merged.end_date

@@ -1,14 +1,44 @@
 -- Each case with the power version it was accepted under, its limits (T5, T8) and the date it is
 -- measured on (T4): its completion date when completed, else the evaluation date.
-with cases as (
+-- Kept incrementally, and decides which cases the whole case chain recomputes (macro
+-- cases_to_recompute, ADR 0006); as_of is the run that computed the row.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_cases',
+    on_schema_change='append_new_columns',
+) }}
+-- What an incremental run reads to find the cases to recompute:
+-- depends_on: {{ ref('stg_exchange__case_acceptance_versions') }}, {{ ref('stg_exchange__case_completion_versions') }}
+-- depends_on: {{ ref('stg_exchange__case_node_versions') }}, {{ ref('stg_exchange__case_suspension_versions') }}
+-- depends_on: {{ ref('stg_exchange__case_extension_versions') }}, {{ ref('stg_exchange__case_nodes') }}
+-- depends_on: {{ ref('stg_exchange__power_item_versions') }}, {{ ref('stg_exchange__power_flow_node_versions') }}
+-- depends_on: {{ ref('stg_exchange__exemption_versions') }}
+{%- set fingerprint = case_reference_fingerprint() %}
+{%- set watermarks = case_watermarks(fingerprint) %}
+with
+{%- if watermarks is not none %}
+recomputed as (
+
+    {{ cases_to_recompute(watermarks) }}
+
+),
+{%- endif %}
+
+cases as (
 
     select * from {{ ref('stg_exchange__case_acceptances') }}
+    {%- if watermarks is not none %}
+    where (department_code, case_no) in (select recomputed.department_code, recomputed.case_no from recomputed)
+    {%- endif %}
 
 ),
 
 completions as (
 
     select * from {{ ref('stg_exchange__case_completions') }}
+    {%- if watermarks is not none %}
+    where (department_code, case_no) in (select recomputed.department_code, recomputed.case_no from recomputed)
+    {%- endif %}
 
 ),
 
@@ -21,6 +51,9 @@ power_items as (
 extensions as (
 
     select * from {{ ref('stg_exchange__case_extensions') }}
+    {%- if watermarks is not none %}
+    where (department_code, case_no) in (select recomputed.department_code, recomputed.case_no from recomputed)
+    {%- endif %}
 
 ),
 
@@ -120,7 +153,11 @@ final as (
         cases_dated.completion_result,
         cases_dated.fee_charged,
         cases_dated.completed_at is not null as is_completed,
-        coalesce(cases_dated.completion_date, {{ as_of_date() }}) as measured_on
+        coalesce(cases_dated.completion_date, {{ as_of_date() }}) as measured_on,
+        (select max(ingest_log.ingest_run_id) from {{ source('platform', 'ingest_log') }} as ingest_log)
+            as ingest_watermark,
+        '{{ fingerprint }}' as reference_fingerprint,
+        {{ as_of() }} as as_of
     from cases_dated
     left join power_versions_ranked
         on power_versions_ranked.department_code = cases_dated.department_code

@@ -3,21 +3,34 @@
 -- T3: suspended WD do not count and move the due date; T8: extensions lengthen the legal limit.
 -- T9: exempt WD are reported beside the facts (they change no count, date or status); a case late
 -- only because of them is marked so cards and scores can skip it.
+-- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006): a completed case's
+-- row stays as the run that computed it (its as_of) left it.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_cases',
+    on_schema_change='append_new_columns',
+) }}
 with cases as (
 
     select * from {{ ref('int_cases_measured') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
 suspension_periods as (
 
     select * from {{ ref('int_case_suspensions_merged') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 
 exemption_totals as (
 
     select * from {{ ref('int_case_exemptions_counted') }}
+    where true
+        {{ recomputed_cases_only() }}
 
 ),
 

@@ -1,8 +1,56 @@
 -- Q1 (O12): one row per event; late when it reached the platform more than 24 hours after it
 -- happened. The department's own uploaded_at is the clock, never when the platform pulled it.
-with events as (
+-- Kept incrementally: a record's event changes only with a new version of it, so a run recomputes
+-- just the records with a version newer than the table's watermarks (macro version_watermarks);
+-- as_of is the run that produced the row. A backfill rebuilds it whole.
+{{ config(
+    materialized='incremental',
+    unique_key=['department_code', 'record_type', 'record_key'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+) }}
+{%- set watermarks = version_watermarks('last_ingest_run_id', 'last_uploaded_at') %}
+with acceptances as (
 
-    select * from {{ ref('int_upload_events_collected') }}
+    {{ upload_events('stg_exchange__case_acceptance_versions', 'acceptance', 'accepted_at', ['case_no'], watermarks) }}
+
+),
+
+node_finishes as (
+
+    {{ upload_events('stg_exchange__case_node_versions', 'node_finish', 'finished_at', ['case_no', 'node_seq::text'], watermarks) }}
+
+),
+
+suspension_starts as (
+
+    {{ upload_events('stg_exchange__case_suspension_versions', 'suspension_start', 'started_at', ['case_no', 'suspension_seq::text'], watermarks) }}
+
+),
+
+suspension_ends as (
+
+    {{ upload_events('stg_exchange__case_suspension_versions', 'suspension_end', 'ended_at', ['case_no', 'suspension_seq::text'], watermarks) }}
+
+),
+
+completions as (
+
+    {{ upload_events('stg_exchange__case_completion_versions', 'completion', 'completed_at', ['case_no'], watermarks) }}
+
+),
+
+events as (
+
+    select * from acceptances
+    union all
+    select * from node_finishes
+    union all
+    select * from suspension_starts
+    union all
+    select * from suspension_ends
+    union all
+    select * from completions
 
 ),
 
@@ -26,6 +74,8 @@ final as (
             as delay_hours,
         events.first_uploaded_at - events.occurred_at > interval '{{ var("upload_deadline_hours") }} hours'
             as is_late,
+        events.last_ingest_run_id,
+        events.last_uploaded_at,
         {{ as_of() }} as as_of
     from events
     left join units on units.department_code = events.department_code

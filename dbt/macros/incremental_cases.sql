@@ -1,0 +1,137 @@
+{#- The case chain kept incrementally (ADR 0006): int_cases_measured, int_case_suspensions_merged,
+    int_case_exemptions_counted, case_timeliness, node_timeliness and the per-case checks of the
+    rule library (Q5, Q9, A1) that read them.
+
+    A case's rows can change only when a version of one of its records arrives, when it depends on
+    the evaluation date (open, or a node still running), or when the reference data it was judged
+    with changes. int_cases_measured decides which cases a run recomputes (cases_to_recompute) and
+    stamps them with the run's as_of; each model after it recomputes the cases stamped since its own
+    last run (recomputed_cases_only). The strategy replace_cases first deletes those cases' rows, so
+    a row that no longer exists (two suspensions merged into one) goes, and on a backfill every row
+    computed for a later evaluation time. A full build, an empty table, a backfill or changed
+    reference data (calendar, units, warning shares) recomputes every case. -#}
+
+{#- What a case is judged with besides its own records and its power's catalogue: the numbered
+    calendar, the units' names, the warning shares (T6) and the placeholder opinions (Q4). A change
+    recomputes every case. -#}
+{% macro case_reference_fingerprint() -%}
+    {%- set query -%}
+    select md5(
+        (select string_agg(calendar_date || '/' || is_workday || '/' || workday_number || '/'
+            || provisional_day_number, ',' order by calendar_date)
+         from {{ ref('int_calendar_days_numbered') }})
+        || (select string_agg(department_code || '/' || coalesce(name_zh, ''), ',' order by department_code)
+            from {{ ref('units') }})
+        || '/{{ var("approaching_share") }}/{{ var("risk_point_approaching_share") }}'
+        || '/{{ var("placeholder_reasons") | join("|") }}'
+    )
+    {%- endset -%}
+    {{ return(run_query(query).rows[0][0] if execute else '') }}
+{%- endmacro %}
+
+{#- int_cases_measured's last state: the ingestion run and evaluation time its rows include, or
+    none when every case must be computed. -#}
+{% macro case_watermarks(fingerprint) -%}
+    {%- if not incremental_run() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if 'reference_fingerprint' not in adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set row = run_query(
+        "select max(ingest_watermark), max(as_of)::text, coalesce(max(as_of) <= " ~ as_of()
+        ~ ", false), coalesce(bool_and(reference_fingerprint = '" ~ fingerprint ~ "'), false) from " ~ this
+    ).rows[0] -%}
+    {{ return({'run': row[0], 'as_of': row[1]} if row[0] is not none and row[2] and row[3] else none) }}
+{%- endmacro %}
+
+{#- Rows of a history or current model that arrived after the watermarks. -#}
+{% macro arrived_since(watermarks) -%}
+    uploaded_at <= {{ as_of() }}
+    and (ingest_run_id > {{ watermarks['run'] }} or uploaded_at > '{{ watermarks['as_of'] }}'::timestamptz)
+{%- endmacro %}
+
+{#- The cases (department_code, case_no) whose rows may differ from the last run's. -#}
+{% macro cases_to_recompute(watermarks) -%}
+    {%- for model in [
+        'stg_exchange__case_acceptance_versions', 'stg_exchange__case_completion_versions',
+        'stg_exchange__case_node_versions', 'stg_exchange__case_suspension_versions',
+        'stg_exchange__case_extension_versions'] %}
+    select department_code, case_no from {{ ref(model) }}
+    where {{ arrived_since(watermarks) }}
+    union
+    {%- endfor %}
+    -- measured to the evaluation date: open cases, and nodes still running (also in completed cases)
+    select department_code, case_no from {{ this }}
+    where not is_completed
+    union
+    select department_code, case_no from {{ ref('stg_exchange__case_nodes') }}
+    where started_at is not null and finished_at is null
+    union
+    -- a new catalogue or flow version can change the limits of every case of its power
+    select previous.department_code, previous.case_no
+    from {{ this }} as previous
+    inner join (
+        select department_code, power_code from {{ ref('stg_exchange__power_item_versions') }}
+        where {{ arrived_since(watermarks) }}
+        union
+        select department_code, power_code from {{ ref('stg_exchange__power_flow_node_versions') }}
+        where {{ arrived_since(watermarks) }}
+    ) as changed_powers
+        on changed_powers.department_code = previous.department_code
+        and changed_powers.power_code = previous.power_code
+    union
+    -- a new exempt window (T9): every case in its scope
+    select previous.department_code, previous.case_no
+    from {{ this }} as previous
+    inner join (
+        select scope, department_code, case_no from {{ ref('stg_exchange__exemption_versions') }}
+        where {{ arrived_since(watermarks) }}
+    ) as changed_exemptions
+        on changed_exemptions.scope = 'city'
+        or (changed_exemptions.scope = 'department' and changed_exemptions.department_code = previous.department_code)
+        or (changed_exemptions.department_code = previous.department_code and changed_exemptions.case_no = previous.case_no)
+{%- endmacro %}
+
+{#- In a model after int_cases_measured: a condition keeping the cases it recomputed since this
+    model's last run (every case on a full build). -#}
+{% macro recomputed_cases_only(department_column='department_code', case_column='case_no') -%}
+    {%- set measured = ref('int_cases_measured') -%}
+    {#- a table built before it carried as_of (an upgrade) recomputes every case -#}
+    {%- if incremental_run()
+        and 'as_of' in adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
+    and ({{ department_column }}, {{ case_column }}) in ({{ recomputed_cases(measured) }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The cases int_cases_measured recomputed after this model's last run; at that run's evaluation
+    time again (a rerun), since that run. -#}
+{% macro recomputed_cases(measured) -%}
+    {#- a subquery, not a literal: with statistics from the full build a literal makes the planner
+        expect no such case and pick nested loops -#}
+    select department_code, case_no from {{ measured }}
+    where as_of > least(
+        coalesce((select max(previous.as_of) from {{ this }} as previous), '-infinity'),
+        {{ as_of() }} - interval '1 microsecond'
+    )
+{%- endmacro %}
+
+{#- incremental_strategy='replace_cases': delete the recomputed cases' rows, and every row computed
+    for a later evaluation time than this run's (a backfill), then insert the new rows. In
+    int_cases_measured (one row per case) the recomputed cases are the new rows' own. -#}
+{% macro get_incremental_replace_cases_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set new_rows = arg_dict['temp_relation'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target }}
+    where as_of > {{ as_of() }}
+        or (department_code, case_no) in (
+            {%- if target.identifier == 'int_cases_measured' %}
+            select department_code, case_no from {{ new_rows }}
+            {%- else %}
+            {{ recomputed_cases(ref('int_cases_measured')) }}
+            {%- endif %}
+        );
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }} from {{ new_rows }}
+{%- endmacro %}

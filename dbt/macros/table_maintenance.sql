@@ -1,0 +1,35 @@
+{#- Post-hook: ANALYZE a table built afresh (it has no planner statistics yet) or one whose rows
+    changed by more than a fifth since its last analyze; an incremental run that rewrote a few
+    cases of a big table skips it (an ANALYZE of 3M rows costs seconds). -#}
+{% macro analyze_if_new() -%}
+do $$
+begin
+    if coalesce((
+        select (last_analyze is null and last_autoanalyze is null)
+            or n_mod_since_analyze > 0.2 * greatest(n_live_tup, 1)
+        from pg_stat_user_tables
+        where relid = '{{ this.schema }}.{{ this.identifier }}'::regclass
+    ), true) then
+        analyze {{ this }};
+    end if;
+end
+$$
+{%- endmacro %}
+
+{#- Post-hook: create a (partial) index unless the table has one whose definition ends like
+    `definition_like` (a LIKE pattern on pg_indexes.indexdef). An incremental table keeps its
+    index across runs; the index is unnamed, so a rebuild beside the old table never collides
+    with the old index's name. -#}
+{% macro create_index_once(expressions, predicate, definition_like) -%}
+do $$
+begin
+    if not exists (
+        select 1 from pg_indexes
+        where schemaname = '{{ this.schema }}' and tablename = '{{ this.identifier }}'
+            and indexdef like '{{ definition_like }}'
+    ) then
+        create index on {{ this }} ({{ expressions }}) where {{ predicate }};
+    end if;
+end
+$$
+{%- endmacro %}
