@@ -36,6 +36,11 @@ def add_arguments(parser) -> None:
     )
     parser.add_argument("--as-of", required=True, help="evaluation time, ISO 8601 (T4); no offset = Beijing time")
     parser.add_argument("--skip-expectations", action="store_true", help="stop after dbt")
+    parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the incrementally kept tables whole (after changing upload_deadline_hours; ADR 0006)",
+    )
 
 
 def check_warehouse(url: str) -> None:
@@ -85,7 +90,7 @@ def run(args) -> int:
     results = ingest_with_report(console, warehouse_url, sources, run_id)
 
     console.rule(f"dbt build (as_of {as_of.isoformat()})")
-    dbt = pipeline.run_dbt(warehouse_url, as_of)
+    dbt = pipeline.run_dbt(warehouse_url, as_of, extra=["--full-refresh"] if args.full_refresh else None)
     for failure in dbt.failures:
         console.print(f"  [red]✗[/red] {failure}")
     if not dbt.success:

@@ -308,3 +308,17 @@ def test_a_daily_run_equals_a_build_for_that_day_alone(simulated_city, pg_server
     # the run was incremental: completed cases without news kept yesterday's rows, open ones were recomputed
     assert kept > 0 and recomputed > 0
     assert open_cases_kept == 0
+    # --full-refresh rebuilds every table whole: the same rows, all computed by this run
+    esup_cli(
+        "run",
+        "--sources",
+        str(simulated_city["sources_file"]),
+        "--as-of",
+        AS_OF,
+        "--skip-expectations",
+        "--full-refresh",
+        env={"ESUP_WAREHOUSE_URL": url},
+    )
+    assert mart_fingerprint(url) == mart_fingerprint(built_warehouse)
+    with psycopg.connect(url) as wh:
+        assert wh.execute("select count(*) from marts.case_timeliness where as_of <> %s", (AS_OF,)).fetchone()[0] == 0
