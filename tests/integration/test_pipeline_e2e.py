@@ -50,6 +50,20 @@ def typed_row_filter(source, table_name: str) -> str:
     return " and ".join(checks)
 
 
+def run_models(city, warehouse_url: str, as_of: str, *flags: str) -> None:
+    """`esup run` without the expectations (the marts are what these tests compare)."""
+    esup_cli(
+        "run",
+        "--sources",
+        str(city["sources_file"]),
+        "--as-of",
+        as_of,
+        "--skip-expectations",
+        *flags,
+        env={"ESUP_WAREHOUSE_URL": warehouse_url},
+    )
+
+
 def mart_fingerprint(url: str) -> dict[str, str]:
     with psycopg.connect(url) as conn:
         out = {}
@@ -223,15 +237,7 @@ def test_rerunning_the_same_evaluation_time_changes_nothing(simulated_city, buil
 def earlier_warehouse(simulated_city, pg_server):
     pg.drop_database(pg_server, "warehouse_earlier")
     url = pg.ensure_database(pg_server, "warehouse_earlier")
-    esup_cli(
-        "run",
-        "--sources",
-        str(simulated_city["sources_file"]),
-        "--as-of",
-        "2026-09-30T19:00:00+08:00",
-        "--skip-expectations",
-        env={"ESUP_WAREHOUSE_URL": url},
-    )
+    run_models(simulated_city, url, "2026-09-30T19:00:00+08:00")
     yield url
     pg.drop_database(pg_server, "warehouse_earlier")
 
@@ -269,15 +275,7 @@ def test_backfilling_reproduces_each_evaluation_time(simulated_city, earlier_war
     what a warehouse built only for that time shows."""
     at_30_sep = mart_fingerprint(earlier_warehouse)
     for as_of, expected in ((AS_OF, mart_fingerprint(built_warehouse)), ("2026-09-30T19:00:00+08:00", at_30_sep)):
-        esup_cli(
-            "run",
-            "--sources",
-            str(simulated_city["sources_file"]),
-            "--as-of",
-            as_of,
-            "--skip-expectations",
-            env={"ESUP_WAREHOUSE_URL": earlier_warehouse},
-        )
+        run_models(simulated_city, earlier_warehouse, as_of)
         assert mart_fingerprint(earlier_warehouse) == expected, as_of
 
 
@@ -287,15 +285,7 @@ def test_a_daily_run_equals_a_build_for_that_day_alone(simulated_city, pg_server
     pg.drop_database(pg_server, "warehouse_daily")
     url = pg.ensure_database(pg_server, "warehouse_daily")
     for as_of in ("2026-11-19T19:00:00+08:00", AS_OF):
-        esup_cli(
-            "run",
-            "--sources",
-            str(simulated_city["sources_file"]),
-            "--as-of",
-            as_of,
-            "--skip-expectations",
-            env={"ESUP_WAREHOUSE_URL": url},
-        )
+        run_models(simulated_city, url, as_of)
     assert mart_fingerprint(url) == mart_fingerprint(built_warehouse)
     with psycopg.connect(url) as wh:
         kept, recomputed = wh.execute(
@@ -309,16 +299,7 @@ def test_a_daily_run_equals_a_build_for_that_day_alone(simulated_city, pg_server
     assert kept > 0 and recomputed > 0
     assert open_cases_kept == 0
     # --full-refresh rebuilds every table whole: the same rows, all computed by this run
-    esup_cli(
-        "run",
-        "--sources",
-        str(simulated_city["sources_file"]),
-        "--as-of",
-        AS_OF,
-        "--skip-expectations",
-        "--full-refresh",
-        env={"ESUP_WAREHOUSE_URL": url},
-    )
+    run_models(simulated_city, url, AS_OF, "--full-refresh")
     assert mart_fingerprint(url) == mart_fingerprint(built_warehouse)
     with psycopg.connect(url) as wh:
         assert wh.execute("select count(*) from marts.case_timeliness where as_of <> %s", (AS_OF,)).fetchone()[0] == 0
