@@ -7,6 +7,8 @@ One run evaluates the platform at its data-interval end (T4: "now" is never the 
 2. `extract_source` pulls each source of the source list (`ESUP_SOURCES`), one mapped task per
    source: a source that is down fails (after retries) only its own task, naming the source.
 3. `build_models` runs `dbt build` once for the whole project with `as_of` = data-interval end.
+   The case, node and upload marts are kept incrementally (ADR 0006); trigger the DAG with the
+   param `full_refresh` = true to rebuild them whole (after changing `upload_deadline_hours`).
 4. `export_worklist` writes the supervision office's card worklist of this run as a CSV file
    (`ESUP_WORKLIST_DIR`): new cards, cards turning red, corrected, revoked (A1-A4).
 5. `validate_expectations` runs the Great Expectations suites (Q1-Q9) and rebuilds Data Docs.
@@ -21,7 +23,7 @@ import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import Param, dag, task
 
 # A source that is down is retried twice, 2 minutes apart. The delay is explicit because Airflow
 # 3.3's scheduler ignores [core] default_task_retry_delay (its serialized default is 300 s);
@@ -40,6 +42,11 @@ DEFAULT_ARGS = {
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
     doc_md=__doc__,
+    params={
+        "full_refresh": Param(
+            False, type="boolean", description="rebuild the incrementally kept tables whole (dbt --full-refresh)"
+        )
+    },
     tags=["supervision", "ingestion", "dbt", "expectations"],
 )
 def supervision__pipeline():
@@ -70,12 +77,15 @@ def supervision__pipeline():
         }
 
     @task(trigger_rule="all_done")
-    def build_models(data_interval_end=None) -> int:
+    def build_models(data_interval_end=None, params=None) -> int:
         import logging
 
         from esup import pipeline, settings
 
-        result = pipeline.run_dbt(settings.warehouse_url(), data_interval_end)
+        full_refresh = bool((params or {}).get("full_refresh"))
+        result = pipeline.run_dbt(
+            settings.warehouse_url(), data_interval_end, extra=["--full-refresh"] if full_refresh else None
+        )
         if not result.success:
             raise RuntimeError("dbt build failed:\n" + "\n".join(result.failures))
         warning = pipeline.provisional_calendar_warning(settings.warehouse_url())

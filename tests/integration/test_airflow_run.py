@@ -27,17 +27,25 @@ def airflow_env(pg_server, tmp_path_factory):
     pg.drop_database(pg_server, "airflow_test")
 
 
-def dag_test(env: dict) -> str:
-    result = esup_cli("airflow", "cli", "--", "dags", "test", "supervision__pipeline", AS_OF, env=env, check=False)
+def dag_test(env: dict, logical_date: str = AS_OF, *flags: str) -> str:
+    result = esup_cli(
+        "airflow", "cli", "--", "dags", "test", "supervision__pipeline", logical_date, *flags, env=env, check=False
+    )
     return result.stdout + result.stderr
+
+
+def assert_succeeded(output: str) -> None:
+    assert "DagRun Finished" in output and "state=success" in output.split("DagRun Finished")[-1], output[-3000:]
 
 
 def test_dag_run_builds_the_same_warehouse_as_the_cli(airflow_env, simulated_city, built_warehouse, pg_server):
     pg.drop_database(pg_server, "warehouse_airflow")
     warehouse = pg.ensure_database(pg_server, "warehouse_airflow")
     env = {**airflow_env, "ESUP_WAREHOUSE_URL": warehouse, "ESUP_SOURCES": str(simulated_city["sources_file"])}
-    output = dag_test(env)
-    assert "DagRun Finished" in output and "state=success" in output.split("DagRun Finished")[-1], output[-3000:]
+    assert_succeeded(dag_test(env, "2026-11-19T19:00:00+08:00"))
+    # the next day with the param full_refresh: every row is rebuilt, so none keeps the day before's as_of
+    # (an incremental run would keep it on the completed cases it did not touch, ADR 0006)
+    assert_succeeded(dag_test(env, AS_OF, "--conf", '{"full_refresh": true}'))
     # evaluated at the data-interval end (= the logical date passed to `dags test`)
     with psycopg.connect(warehouse) as conn:
         as_of = conn.execute("select distinct as_of from marts.case_timeliness").fetchall()
