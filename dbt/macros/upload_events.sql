@@ -5,7 +5,7 @@
     select
         department_code,
         '{{ record_type }}' as record_type,
-        {{ key_columns | join(" || '/' || ") }} as record_key,
+        {{ key_columns | join("::text || '/' || ") }}::text as record_key,
         (array_agg({{ occurred_column }} order by is_current desc, uploaded_at desc)
             filter (where {{ occurred_column }} is not null))[1] as occurred_at,
         min(uploaded_at) filter (where {{ occurred_column }} is not null) as first_uploaded_at,
@@ -13,7 +13,7 @@
         max(uploaded_at) as last_uploaded_at
     from {{ ref(versions_model) }}
     where true
-        {{ has_new_version(ref(versions_model), key_columns | map('replace', '::text', '') | list, watermarks) }}
+        {{ has_new_version(ref(versions_model), key_columns, watermarks) }}
     group by department_code, {{ key_columns | join(', ') }}
     having count({{ occurred_column }}) > 0
 {%- endmacro %}

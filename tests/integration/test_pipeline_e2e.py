@@ -170,31 +170,6 @@ def test_late_acceptance_uploads_match_the_departments(simulated_city, built_war
     assert sum(expected.values()) > 0
 
 
-def test_daily_upload_mart_adds_up_to_the_events(built_warehouse):
-    """Q1: the dashboards' daily upload mart counts every event of upload_timeliness, per department."""
-
-    def per_department(wh, counts: str, relation: str) -> dict[str, tuple[int, ...]]:
-        rows = wh.execute(f"select department_code, {counts} from {relation} group by 1").fetchall()
-        return {row[0]: tuple(int(v) for v in row[1:]) for row in rows}
-
-    with psycopg.connect(built_warehouse) as wh:
-        events = per_department(
-            wh,
-            "count(*), count(*) filter (where is_late), count(*) filter (where is_late is false)",
-            "marts.upload_timeliness",
-        )
-        daily = per_department(
-            wh, "sum(upload_events), sum(late_uploads), sum(on_time_uploads)", "marts.upload_timeliness_daily"
-        )
-        rows, keys = wh.execute(
-            "select count(*), count(distinct (department_code, record_type, occurred_date))"
-            " from marts.upload_timeliness_daily"
-        ).fetchone()
-    assert daily == events
-    assert sum(late for _, late, _ in events.values()) > 0, "the simulation uploads some events late"
-    assert rows == keys, "one row per department, event type and day"
-
-
 def test_expectations_ran_and_stored_results(built_warehouse):
     with psycopg.connect(built_warehouse) as wh:
         rows = wh.execute(

@@ -18,19 +18,19 @@ with acceptances as (
 
 node_finishes as (
 
-    {{ upload_events('stg_exchange__case_node_versions', 'node_finish', 'finished_at', ['case_no', 'node_seq::text'], watermarks) }}
+    {{ upload_events('stg_exchange__case_node_versions', 'node_finish', 'finished_at', ['case_no', 'node_seq'], watermarks) }}
 
 ),
 
 suspension_starts as (
 
-    {{ upload_events('stg_exchange__case_suspension_versions', 'suspension_start', 'started_at', ['case_no', 'suspension_seq::text'], watermarks) }}
+    {{ upload_events('stg_exchange__case_suspension_versions', 'suspension_start', 'started_at', ['case_no', 'suspension_seq'], watermarks) }}
 
 ),
 
 suspension_ends as (
 
-    {{ upload_events('stg_exchange__case_suspension_versions', 'suspension_end', 'ended_at', ['case_no', 'suspension_seq::text'], watermarks) }}
+    {{ upload_events('stg_exchange__case_suspension_versions', 'suspension_end', 'ended_at', ['case_no', 'suspension_seq'], watermarks) }}
 
 ),
 
