@@ -6,7 +6,12 @@ SCJGJ, 2-WD power P2 and 5-WD power P5:
   C accepted Tue 17 on P5, due Tue 24, open
   D accepted Wed 18, due Fri 20, completed Thu 19 (early)
   E accepted Thu 19, due Mon 23, open → approaching on Fri 20
-ZJJ: Z accepted Thu 19 on its 2-WD power, open.
+ZJJ, 2-WD power Z2 (the later run adds the weekend 21-22 Nov and the week after):
+  Z accepted Thu 19, due Mon 23, open → approaching Fri 20 to Mon 23 (the weekend too), overdue from Tue 24
+  Y accepted Thu 19, suspended Fri 20 10:00 to Tue 24 10:00 (the end uploaded on the 24th): as the
+    data shows each day, approaching from Fri 20; the suspension removes Mon 23 and Tue 24 and moves
+    the due date to Wed 25 (T3); overdue from Thu 26
+  X accepted Thu 19 on a power ZJJ never declared: open, never approaching or overdue
 Supervision: a self-initiated task to SCJGJ on Thu 19, replied Fri 20; a complaint-borne one on Thu 19.
 """
 
@@ -90,7 +95,25 @@ def week(pg_server):
             {"case_no": "D", "completed_at": "2026-11-19 15:00+08", "uploaded_at": "2026-11-19 16:00+08"},
         ],
     )
-    insert_rows(zjj, "case_accepted", [case("ZJJ", "Z", "Z2", "2026-11-19 11:00+08")])
+    insert_rows(
+        zjj,
+        "case_accepted",
+        [
+            case("ZJJ", "Z", "Z2", "2026-11-19 11:00+08"),
+            case("ZJJ", "Y", "Z2", "2026-11-19 11:30+08"),
+            case("ZJJ", "X", "NOPE", "2026-11-19 11:45+08"),
+        ],
+    )
+    insert_rows(
+        zjj,
+        "case_suspension",
+        [
+            {"case_no": "Y", "suspension_seq": 1, "reason_type": "testing", "started_at": "2026-11-20 10:00+08",
+             "ended_at": None, "uploaded_at": "2026-11-20 10:05+08"},
+            {"case_no": "Y", "suspension_seq": 1, "reason_type": "testing", "started_at": "2026-11-20 10:00+08",
+             "ended_at": "2026-11-24 10:00+08", "uploaded_at": "2026-11-24 10:05+08"},
+        ],
+    )  # fmt: skip
     insert_rows(
         office,
         "supervision_task",
@@ -167,9 +190,9 @@ def test_a_hand_checked_week_L(week):
         20: (0, 0, 3, 0, 1, 1, 0, 1, 0),
     }
     city_19 = log[(date(2026, 11, 19), "ALL")]
-    assert counts(city_19) == (2, 1, 4, 1, 0, 1, 1, 0, 0)
+    assert counts(city_19) == (4, 1, 6, 1, 0, 1, 1, 0, 0)
     assert city_19["department_name"] == "全市"
-    assert (float(city_19["early_completion_rate"]), float(city_19["overdue_rate"])) == (1.0, 0.25)
+    assert (float(city_19["early_completion_rate"]), float(city_19["overdue_rate"])) == (1.0, 0.1667)
     assert float(log[(date(2026, 11, 18), "SCJGJ")]["approaching_rate"]) == 0.3333
     assert log[(date(2026, 11, 16), "ZJJ")]["in_progress_eod"] == 0  # every department, every day
     assert min(d for d, _ in log) == date(2026, 11, 16)
@@ -190,3 +213,19 @@ def test_a_later_run_restates_only_its_look_back_window_L(week):
         assert row["as_of"] == datetime(2026, 11, 29, 19, 0, tzinfo=BJ)
         assert row["in_progress_eod"] == 4  # B, C, E and F
     assert (date(2026, 11, 29), "ALL") in later
+    # T6 over a weekend, and T3 day by day (Y's suspension ended on the 24th: the 23rd and 24th removed)
+    zjj = {d: tuple(later[(date(2026, 11, d), "ZJJ")][c] for c in ("in_progress_eod", "approaching_eod", "overdue_eod"))
+           for d in range(21, 30)}  # fmt: skip
+    #       open appr over
+    assert zjj == {
+        21: (3, 2, 0),  # Sat: Z and Y approaching since Fri 20
+        22: (3, 2, 0),
+        23: (3, 2, 0),  # Mon: Z's due day; Y suspended
+        24: (3, 1, 1),  # Z overdue; Y's due date moved to Wed 25
+        25: (3, 1, 1),  # Y: due day, 0 WD left
+        26: (3, 0, 2),
+        27: (3, 0, 2),
+        28: (3, 0, 2),  # Sat after both due dates
+        29: (3, 0, 2),
+    }
+    assert counts(first[(date(2026, 11, 20), "ZJJ")])[2:6] == (3, 0, 2, 0)  # open, early, approaching, overdue

@@ -36,6 +36,13 @@ calendar as (
 
 ),
 
+workdays as (
+
+    select * from calendar
+    where is_workday
+
+),
+
 uploads as (
 
     select * from {{ ref('upload_timeliness') }}
@@ -91,34 +98,149 @@ departments as (
 
 ),
 
--- One row per case and day it was open at 24:00 (accepted on or before, not completed by then).
--- A case on an unknown power (no limit) is open, but never approaching or overdue.
-case_days as (
+-- Each case open at 24:00 on some logged day (accepted on or before, not completed by then), with
+-- its first and last such day inside the window. A case on an unknown power (no limit) is open,
+-- but never approaching or overdue.
+open_cases as (
 
     select
         cases.department_code,
         cases.case_no,
-        open_day.day::date as log_date,
+        greatest(cases.accepted_date, window_bounds.first_day) as first_open_day,
+        least(coalesce(cases.completion_date - 1, window_bounds.last_day), window_bounds.last_day)
+            as last_open_day,
         cases.promised_limit_wd,
         cases.is_risk_point,
         accepted_day.workday_number as accepted_day_number
     from cases
     cross join window_bounds
-    -- each case's own open days inside the window: no cases × days cross product to filter
-    cross join lateral generate_series(
-        greatest(cases.accepted_date, window_bounds.first_day),
-        least(coalesce(cases.completion_date - 1, window_bounds.last_day), window_bounds.last_day),
-        interval '1 day'
-    ) as open_day (day)
     inner join calendar as accepted_day on accepted_day.calendar_date = cases.accepted_date
+    where greatest(cases.accepted_date, window_bounds.first_day)
+        <= least(coalesce(cases.completion_date - 1, window_bounds.last_day), window_bounds.last_day)
+
+),
+
+suspended_cases as (
+
+    select distinct department_code, case_no from suspension_periods
+
+),
+
+-- Without a suspension a case's light changes on two dates only (T6): approaching from the day its
+-- remaining WD reach the warning share, overdue from the day after its due date (a later WD, or a
+-- rest day after the due WD). So its lights are spans of days, not one row per day.
+unsuspended_spans as (
+
+    select
+        open_cases.department_code,
+        open_cases.first_open_day,
+        open_cases.last_open_day,
+        -- null (never) without a limit; greatest and least skip nulls, hence the cases
+        case when warning_day.calendar_date is not null
+            then greatest(open_cases.first_open_day, warning_day.calendar_date) end as first_approaching_day,
+        -- a due date beyond the calendar: approaching to the end, never overdue
+        least(open_cases.last_open_day, due_day.calendar_date) as last_approaching_day,
+        case when due_day.calendar_date is not null
+            then greatest(open_cases.first_open_day, due_day.calendar_date + 1) end as first_overdue_day
+    from open_cases
+    left join workdays as due_day
+        on due_day.workday_number = open_cases.accepted_day_number + open_cases.promised_limit_wd
+    left join workdays as warning_day
+        on warning_day.workday_number = open_cases.accepted_day_number + open_cases.promised_limit_wd
+            - ceil(open_cases.promised_limit_wd * (
+                case when open_cases.is_risk_point then {{ var('risk_point_approaching_share') }}
+                    else {{ var('approaching_share') }} end))::integer
+    where not exists (
+        select 1 from suspended_cases
+        where suspended_cases.department_code = open_cases.department_code
+            and suspended_cases.case_no = open_cases.case_no
+    )
+
+),
+
+-- +1 on a span's first day, -1 on the day after its last: a running sum over the days counts
+-- the spans that cover each day.
+span_edges as (
+
+    select department_code, first_open_day as log_date, 1 as open_change, 0 as approaching_change, 0 as overdue_change
+    from open_cases
+    union all
+    select department_code, last_open_day + 1, -1, 0, 0
+    from open_cases
+    union all
+    select department_code, first_approaching_day, 0, 1, 0
+    from unsuspended_spans
+    where first_approaching_day <= last_approaching_day
+    union all
+    select department_code, last_approaching_day + 1, 0, -1, 0
+    from unsuspended_spans
+    where first_approaching_day <= last_approaching_day
+    union all
+    select department_code, first_overdue_day, 0, 0, 1
+    from unsuspended_spans
+    where first_overdue_day <= last_open_day
+    union all
+    select department_code, last_open_day + 1, 0, 0, -1
+    from unsuspended_spans
+    where first_overdue_day <= last_open_day
+
+),
+
+span_changes as (
+
+    select
+        department_code,
+        log_date,
+        sum(open_change) as open_change,
+        sum(approaching_change) as approaching_change,
+        sum(overdue_change) as overdue_change
+    from span_edges
+    group by department_code, log_date
+
+),
+
+span_counts as (
+
+    select
+        days.log_date,
+        departments.department_code,
+        sum(coalesce(span_changes.open_change, 0)) over running as in_progress_eod,
+        sum(coalesce(span_changes.approaching_change, 0)) over running as approaching_eod,
+        sum(coalesce(span_changes.overdue_change, 0)) over running as overdue_eod
+    from days
+    cross join departments
+    left join span_changes
+        on span_changes.department_code = departments.department_code
+        and span_changes.log_date = days.log_date
+    window running as (partition by departments.department_code order by days.log_date)
+
+),
+
+-- A suspended case's due date and elapsed WD move with the suspension as the data shows it that
+-- day (T3): one row per such case and day it was open.
+suspended_case_days as (
+
+    select
+        open_cases.department_code,
+        open_cases.case_no,
+        open_day.day::date as log_date,
+        open_cases.promised_limit_wd,
+        open_cases.is_risk_point,
+        open_cases.accepted_day_number
+    from open_cases
+    inner join suspended_cases
+        on suspended_cases.department_code = open_cases.department_code
+        and suspended_cases.case_no = open_cases.case_no
+    cross join lateral generate_series(
+        open_cases.first_open_day, open_cases.last_open_day, interval '1 day'
+    ) as open_day (day)
 
 ),
 
 -- T3 as the data shows it that day: WD suspended up to the day, and the part that moves the due date.
 case_day_suspensions as (
 
-    -- From each suspension period's own days (the case's open days after it began), not from all
-    -- case days: only suspended cases are touched.
+    -- From each suspension period's own days (the case's open days after it began).
     select
         suspension_periods.department_code,
         suspension_periods.case_no,
@@ -143,34 +265,33 @@ case_day_suspensions as (
 
 ),
 
-case_day_lights as (
+suspended_case_day_lights as (
 
     select
-        case_days.department_code,
-        case_days.log_date,
-        day.workday_number - case_days.accepted_day_number - coalesce(case_day_suspensions.suspended_wd, 0)
-            as elapsed_wd,
-        case_days.accepted_day_number + case_days.promised_limit_wd + coalesce(case_day_suspensions.shift_wd, 0)
-            as due_day_number,
+        suspended_case_days.department_code,
+        suspended_case_days.log_date,
+        day.workday_number - suspended_case_days.accepted_day_number
+            - coalesce(case_day_suspensions.suspended_wd, 0) as elapsed_wd,
+        suspended_case_days.accepted_day_number + suspended_case_days.promised_limit_wd
+            + coalesce(case_day_suspensions.shift_wd, 0) as due_day_number,
         day.workday_number as day_number,
         day.is_workday,
-        case_days.promised_limit_wd,
-        case_days.is_risk_point
-    from case_days
-    inner join calendar as day on day.calendar_date = case_days.log_date
+        suspended_case_days.promised_limit_wd,
+        suspended_case_days.is_risk_point
+    from suspended_case_days
+    inner join calendar as day on day.calendar_date = suspended_case_days.log_date
     left join case_day_suspensions
-        on case_day_suspensions.department_code = case_days.department_code
-        and case_day_suspensions.case_no = case_days.case_no
-        and case_day_suspensions.log_date = case_days.log_date
+        on case_day_suspensions.department_code = suspended_case_days.department_code
+        and case_day_suspensions.case_no = suspended_case_days.case_no
+        and case_day_suspensions.log_date = suspended_case_days.log_date
 
 ),
 
-open_at_midnight as (
+suspended_counts as (
 
     select
         department_code,
         log_date,
-        count(*) as in_progress_eod,
         -- past the due date: a later WD, or a rest day after the due WD
         count(*) filter (where day_number > due_day_number or (day_number = due_day_number and not is_workday))
             as overdue_eod,
@@ -180,8 +301,23 @@ open_at_midnight as (
                     case when is_risk_point then {{ var('risk_point_approaching_share') }}
                         else {{ var('approaching_share') }} end))
         ) as approaching_eod
-    from case_day_lights
+    from suspended_case_day_lights
     group by department_code, log_date
+
+),
+
+open_at_midnight as (
+
+    select
+        span_counts.department_code,
+        span_counts.log_date,
+        span_counts.in_progress_eod,
+        span_counts.approaching_eod + coalesce(suspended_counts.approaching_eod, 0) as approaching_eod,
+        span_counts.overdue_eod + coalesce(suspended_counts.overdue_eod, 0) as overdue_eod
+    from span_counts
+    left join suspended_counts
+        on suspended_counts.department_code = span_counts.department_code
+        and suspended_counts.log_date = span_counts.log_date
 
 ),
 
