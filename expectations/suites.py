@@ -1,7 +1,8 @@
 """Expectation suites, one function per rule of spec section Q; each names its rule id.
 
-A suite function returns ``(rule_id, asset, suite)``: ``asset`` is the SELECT the suite
-validates (a published mart, filtered to what the rule covers). GX is imported inside the
+A suite function returns ``(rule_id, relation, suite)``: ``relation`` is what the suite
+validates, a whole relation (``schema.table``: a published mart or a rule's check model) or a
+SELECT filtering one to what the rule covers. GX is imported inside the
 functions so that importing this module stays cheap.
 """
 
@@ -68,7 +69,7 @@ def q1_upload_within_24_hours(upload_deadline_hours: int = 24):
             ),
         ],
     )
-    return "Q1", "select * from marts.upload_timeliness", suite
+    return "Q1", "marts.upload_timeliness", suite
 
 
 def q2_static_information_complete():
@@ -109,8 +110,8 @@ def _criteria_suite(rule_id: str, name: str, criteria: tuple[str, ...]):
 
 
 def _check(rule_id: str, name: str, model: str, criteria: tuple[str, ...]):
-    """(rule_id, asset, suite) for a check model of dbt/models/intermediate/quality."""
-    return rule_id, f"select * from intermediate.{model}", _criteria_suite(rule_id, name, criteria)
+    """(rule_id, relation, suite) for a check model of dbt/models/intermediate/quality."""
+    return rule_id, f"intermediate.{model}", _criteria_suite(rule_id, name, criteria)
 
 
 def q3_flow_fits_promise():

@@ -36,7 +36,7 @@ def test_suites_carry_their_rule_from_the_registry():
     suites = load_expectations()._load_suites()
     registry = {r["rule_id"]: r for r in rows()}
     for make_suite in suites:
-        rule_id, _query, suite = make_suite()
+        rule_id, _relation, suite = make_suite()
         assert suite.name.startswith(rule_id + "_")
         for expectation in suite.expectations:
             assert expectation.meta["rule_id"] == rule_id
