@@ -24,15 +24,13 @@
 ] %}
 with
 {%- for record_type, model, key_columns, columns in compared %}
--- Nearly every record arrives once: find the few with several versions by hashing first.
+-- Nearly every record arrives once: the few with several versions are those with a second one.
 {{ record_type }}_revised as (
 
     select source_name, {{ key_columns | join(', ') }}
     from {{ ref(model) }}
-    where true
+    where version_number = 2
         {{ has_new_version(ref(model), key_columns, watermarks) }}
-    group by source_name, {{ key_columns | join(', ') }}
-    having count(*) > 1
 
 ),
 
