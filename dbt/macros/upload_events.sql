@@ -2,18 +2,39 @@
     when a version carrying it first reached the platform (the department's uploaded_at). With
     watermarks (an incremental build), only the records that have a version newer than them. -#}
 {% macro upload_events(versions_model, record_type, occurred_column, key_columns, watermarks=none) -%}
+    {%- set versions = ref(versions_model) -%}
+    {%- set record_key = key_columns | join("::text || '/' || ") ~ '::text' -%}
+    -- Nearly every record arrives once: its one version is the event, with no aggregate.
     select
         department_code,
         '{{ record_type }}' as record_type,
-        {{ key_columns | join("::text || '/' || ") }}::text as record_key,
+        {{ record_key }} as record_key,
+        {{ occurred_column }} as occurred_at,
+        uploaded_at as first_uploaded_at,
+        ingest_run_id as last_ingest_run_id,
+        uploaded_at as last_uploaded_at
+    from {{ versions }}
+    where version_number = 1
+        and is_current
+        and {{ occurred_column }} is not null
+        {{ has_new_version(versions, key_columns, watermarks) }}
+    union all
+    -- The few with several versions (those with a second one).
+    select
+        department_code,
+        '{{ record_type }}' as record_type,
+        {{ record_key }} as record_key,
         (array_agg({{ occurred_column }} order by is_current desc, uploaded_at desc)
             filter (where {{ occurred_column }} is not null))[1] as occurred_at,
         min(uploaded_at) filter (where {{ occurred_column }} is not null) as first_uploaded_at,
         max(ingest_run_id) as last_ingest_run_id,
         max(uploaded_at) as last_uploaded_at
-    from {{ ref(versions_model) }}
-    where true
-        {{ has_new_version(ref(versions_model), key_columns, watermarks) }}
+    from {{ versions }}
+    where (source_name, {{ key_columns | join(', ') }}) in (
+        select source_name, {{ key_columns | join(', ') }} from {{ versions }}
+        where version_number = 2
+            {{ has_new_version(versions, key_columns, watermarks) }}
+    )
     group by department_code, {{ key_columns | join(', ') }}
     having count({{ occurred_column }}) > 0
 {%- endmacro %}
