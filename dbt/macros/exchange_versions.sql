@@ -5,8 +5,11 @@
     them), numbers them per business key in upload order and marks the latest as current.
     For department tables the unit is the source's department (the source list), and the
     department code a row itself carries is kept as reported_department_code. With
-    incremental=true (an incremental model) only the keys with a new version are computed. -#}
-{% macro exchange_versions(table_name, key_columns, incremental=false) -%}
+    incremental=true (an incremental model) only the keys with a new version are computed.
+    With ranged=true each version also carries the period it was current (A1, ADR 0005), read
+    from the same sort: next_uploaded_at (the next version's upload) and, per key, the first and
+    last upload instants. -#}
+{% macro exchange_versions(table_name, key_columns, incremental=false, ranged=false) -%}
 {%- set relation = source('exchange', table_name) -%}
 {%- set columns = adapter.get_columns_in_relation(relation) if execute else [] -%}
 {%- set meta = ['source_name', 'source_department_code', 'ingest_run_id', 'pulled_at', 'department_code'] -%}
@@ -16,7 +19,9 @@ with received as (
     select * from {{ relation }}
     where uploaded_at <= {{ as_of() }}
     {%- if incremental %}
-        {{ has_new_version(relation, key_columns, version_watermarks()) }}
+        {# a table built before it carried the ranged columns (an upgrade) is rebuilt whole #}
+        {{ has_new_version(relation, key_columns, version_watermarks(
+            required_column='next_uploaded_at' if ranged else none)) }}
     {%- endif %}
 
 ),
@@ -51,10 +56,17 @@ final as (
     -- One sort serves both: the current version is the last in upload order.
     select
         *,
-        row_number() over (partition by {{ partition }} order by uploaded_at, exchange_id) as version_number,
-        row_number() over (partition by {{ partition }} order by uploaded_at, exchange_id)
-            = count(*) over (partition by {{ partition }}) as is_current
+        row_number() over upload_order as version_number,
+        row_number() over upload_order = count(*) over record as is_current
+        {%- if ranged %},
+        lead(uploaded_at) over upload_order as next_uploaded_at,
+        min(uploaded_at) over record as first_uploaded_at,
+        max(uploaded_at) over record as last_uploaded_at
+        {%- endif %}
     from cleaned
+    window
+        record as (partition by {{ partition }}),
+        upload_order as (partition by {{ partition }} order by uploaded_at, exchange_id)
 
 )
 

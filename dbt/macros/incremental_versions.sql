@@ -12,13 +12,19 @@
     A model derived per key from the history tables keeps the same pattern: it carries, per row,
     the latest ingest run and upload of the versions it was computed from (run_column,
     uploaded_column), and recomputes only the keys with a newer version. -#}
-{% macro version_watermarks(run_column='ingest_run_id', uploaded_column='uploaded_at') -%}
+{% macro version_watermarks(run_column='ingest_run_id', uploaded_column='uploaded_at', required_column=none) -%}
     {%- if not incremental_run() -%}
         {{ return(none) }}
     {%- endif -%}
     {#- A table built before it carried watermarks (an upgrade): compute every key; the model's
-        on_schema_change='append_new_columns' adds the columns. -#}
-    {%- if run_column not in adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+        on_schema_change='append_new_columns' adds the columns. A column every row needs
+        (required_column) empties the table first. -#}
+    {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- if required_column and required_column not in existing -%}
+        {%- do run_query("truncate " ~ this) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if run_column not in existing -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set row = run_query(

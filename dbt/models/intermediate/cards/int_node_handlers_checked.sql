@@ -24,7 +24,7 @@ matched as (
         node_versions.started_at,
         node_versions.valid_from,
         node_versions.valid_to,
-        node_versions.version_count,
+        node_versions.has_several_versions,
         account_versions.account_id is not null as has_account,
         account_versions.uploaded_at as account_uploaded_at,
         coalesce(account_versions.is_enabled, false) as is_enabled,
@@ -82,7 +82,7 @@ judged as (
             when not is_enabled then ' 在环节开始时未启用'
             else ' 不持有岗位 ' || coalesce(post_code, '（空）')
         end as detail,
-        version_count,
+        has_several_versions,
         is_account_arrival
     from states
 
@@ -93,7 +93,7 @@ final as (
     -- a node seen once and fine can never start an episode (int_record_anomalies_episoded)
     select rule_id, department_code, case_no, node_seq, record_key, checked_at, event_on, is_anomaly, detail
     from judged
-    where is_anomaly or version_count > 1 or is_account_arrival
+    where is_anomaly or has_several_versions or is_account_arrival
 
 )
 

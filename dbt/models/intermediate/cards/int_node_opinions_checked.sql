@@ -28,7 +28,7 @@ judged as (
             as is_anomaly,
         '第' || node_seq || '环节持否定意见（' || coalesce(opinion, '') || '）未说明具体理由：'
         || coalesce(reason, '（空）') as detail,
-        version_count
+        has_several_versions
     from node_versions
 
 ),
@@ -38,7 +38,7 @@ final as (
     -- a node seen once and fine can never start an episode (int_record_anomalies_episoded)
     select rule_id, department_code, case_no, node_seq, record_key, checked_at, event_on, is_anomaly, detail
     from judged
-    where is_anomaly or version_count > 1
+    where is_anomaly or has_several_versions
 
 )
 

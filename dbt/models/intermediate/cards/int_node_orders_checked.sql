@@ -39,7 +39,7 @@ judged as (
         '第' || node.node_seq || '环节开始于' || to_char(node.started_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')
         || '，早于第' || previous.node_seq || '环节办结（'
         || to_char(previous.finished_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') || '）' as detail,
-        node.version_count + previous.version_count > 2 as has_several_versions
+        node.has_several_versions or previous.has_several_versions as has_several_versions
     from node_versions as node
     inner join previous_node_versions as previous
         on previous.department_code = node.department_code
