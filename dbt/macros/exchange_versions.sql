@@ -6,9 +6,11 @@
     For department tables the unit is the source's department (the source list), and the
     department code a row itself carries is kept as reported_department_code. With
     incremental=true (an incremental model) only the keys with a new version are computed.
-    With ranged=true each version also carries the period it was current (A1, ADR 0005), read
-    from the same sort: next_uploaded_at (the next version's upload) and, per key, the first and
-    last upload instants. -#}
+    With ranged=true each version also carries, from the same sort, what A1 needs to know when it
+    was current (ADR 0005): the next version's upload (next_uploaded_at), whether it was uploaded
+    at its record's first upload instant (is_first_upload), and whether its record was uploaded at
+    more than one instant (is_reuploaded). Stored flags, not comparisons in a view, so the planner
+    has statistics for them. -#}
 {% macro exchange_versions(table_name, key_columns, incremental=false, ranged=false) -%}
 {%- set relation = source('exchange', table_name) -%}
 {%- set columns = adapter.get_columns_in_relation(relation) if execute else [] -%}
@@ -21,7 +23,7 @@ with received as (
     {%- if incremental %}
         {# a table built before it carried the ranged columns (an upgrade) is rebuilt whole #}
         {{ has_new_version(relation, key_columns, version_watermarks(
-            required_column='next_uploaded_at' if ranged else none)) }}
+            required_column='is_reuploaded' if ranged else none)) }}
     {%- endif %}
 
 ),
@@ -60,8 +62,8 @@ final as (
         row_number() over upload_order = count(*) over record as is_current
         {%- if ranged %},
         lead(uploaded_at) over upload_order as next_uploaded_at,
-        min(uploaded_at) over record as first_uploaded_at,
-        max(uploaded_at) over record as last_uploaded_at
+        uploaded_at = min(uploaded_at) over record as is_first_upload,
+        min(uploaded_at) over record < max(uploaded_at) over record as is_reuploaded
         {%- endif %}
     from cleaned
     window

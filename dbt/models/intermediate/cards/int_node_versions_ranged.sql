@@ -26,9 +26,9 @@ final as (
         ingest_run_id,
         uploaded_at as valid_from,
         next_uploaded_at as valid_to,
-        uploaded_at = first_uploaded_at as is_first_version,
+        is_first_upload as is_first_version,
         -- most nodes arrive once: their one state only matters when it is an anomaly
-        first_uploaded_at < last_uploaded_at as has_several_versions
+        is_reuploaded as has_several_versions
     from node_versions
     -- the last version uploaded at its instant
     where next_uploaded_at is distinct from uploaded_at
