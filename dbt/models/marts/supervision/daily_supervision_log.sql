@@ -216,17 +216,56 @@ span_counts as (
 
 ),
 
--- A suspended case's due date and elapsed WD move with the suspension as the data shows it that
--- day (T3): one row per such case and day it was open.
+-- T3 as the data shows it that day: a suspended case's WD suspended up to the day, and the part
+-- that moves its due date. Each merged period governs the case's days after its start up to the
+-- next period's start; the periods before it count whole (merged periods are disjoint).
+suspension_segments as (
+
+    select
+        suspension_periods.department_code,
+        suspension_periods.case_no,
+        suspension_periods.start_date,
+        lead(suspension_periods.start_date) over case_periods as next_start_date,
+        period_start.workday_number as start_day_number,
+        period_end.workday_number as end_day_number,
+        {{ moves_due_date('suspension_periods', 'cases.promised_limit_wd') }} as moves_due_date,
+        coalesce(sum(suspension_periods.removed_wd) over earlier_periods, 0) as removed_before,
+        coalesce(sum(case when {{ moves_due_date('suspension_periods', 'cases.promised_limit_wd') }}
+            then suspension_periods.removed_wd else 0 end) over earlier_periods, 0) as shift_before
+    from suspension_periods
+    inner join cases
+        on cases.department_code = suspension_periods.department_code
+        and cases.case_no = suspension_periods.case_no
+    inner join calendar as period_start on period_start.calendar_date = suspension_periods.start_date
+    inner join calendar as period_end on period_end.calendar_date = suspension_periods.end_date
+    window
+        case_periods as (
+            partition by suspension_periods.department_code, suspension_periods.case_no
+            order by suspension_periods.start_date
+        ),
+        earlier_periods as (case_periods rows between unbounded preceding and 1 preceding)
+
+),
+
+-- One row per suspended case and day it was open, with the suspension as the data showed it then.
 suspended_case_days as (
 
     select
         open_cases.department_code,
-        open_cases.case_no,
         open_day.day::date as log_date,
+        day.workday_number as day_number,
+        day.is_workday,
+        open_cases.accepted_day_number,
         open_cases.promised_limit_wd,
         open_cases.is_risk_point,
-        open_cases.accepted_day_number
+        -- the governing period's WD up to the day (the calendar number is monotone, so the
+        -- number of min(end, day) is the smaller number)
+        coalesce(segment.removed_before
+            + least(segment.end_day_number, day.workday_number) - segment.start_day_number, 0) as suspended_wd,
+        coalesce(segment.shift_before
+            + case when segment.moves_due_date
+                then least(segment.end_day_number, day.workday_number) - segment.start_day_number
+                else 0 end, 0) as shift_wd
     from open_cases
     inner join suspended_cases
         on suspended_cases.department_code = open_cases.department_code
@@ -234,56 +273,27 @@ suspended_case_days as (
     cross join lateral generate_series(
         open_cases.first_open_day, open_cases.last_open_day, interval '1 day'
     ) as open_day (day)
-
-),
-
--- T3 as the data shows it that day: WD suspended up to the day, and the part that moves the due date.
-case_day_suspensions as (
-
-    -- From each suspension period's own days (the case's open days after it began).
-    select
-        suspension_periods.department_code,
-        suspension_periods.case_no,
-        period_day.day::date as log_date,
-        sum(clipped_end.workday_number - period_start.workday_number) as suspended_wd,
-        sum(case when {{ moves_due_date('suspension_periods', 'cases.promised_limit_wd') }}
-            then clipped_end.workday_number - period_start.workday_number else 0 end) as shift_wd
-    from suspension_periods
-    inner join cases
-        on cases.department_code = suspension_periods.department_code
-        and cases.case_no = suspension_periods.case_no
-    cross join window_bounds
-    cross join lateral generate_series(
-        greatest(suspension_periods.start_date + 1, cases.accepted_date, window_bounds.first_day),
-        least(coalesce(cases.completion_date - 1, window_bounds.last_day), window_bounds.last_day),
-        interval '1 day'
-    ) as period_day (day)
-    inner join calendar as period_start on period_start.calendar_date = suspension_periods.start_date
-    inner join calendar as clipped_end
-        on clipped_end.calendar_date = least(suspension_periods.end_date, period_day.day::date)
-    group by suspension_periods.department_code, suspension_periods.case_no, period_day.day::date
+    inner join calendar as day on day.calendar_date = open_day.day::date
+    left join suspension_segments as segment
+        on segment.department_code = open_cases.department_code
+        and segment.case_no = open_cases.case_no
+        and segment.start_date < open_day.day::date
+        and (segment.next_start_date is null or open_day.day::date <= segment.next_start_date)
 
 ),
 
 suspended_case_day_lights as (
 
     select
-        suspended_case_days.department_code,
-        suspended_case_days.log_date,
-        day.workday_number - suspended_case_days.accepted_day_number
-            - coalesce(case_day_suspensions.suspended_wd, 0) as elapsed_wd,
-        suspended_case_days.accepted_day_number + suspended_case_days.promised_limit_wd
-            + coalesce(case_day_suspensions.shift_wd, 0) as due_day_number,
-        day.workday_number as day_number,
-        day.is_workday,
-        suspended_case_days.promised_limit_wd,
-        suspended_case_days.is_risk_point
+        department_code,
+        log_date,
+        day_number - accepted_day_number - suspended_wd as elapsed_wd,
+        accepted_day_number + promised_limit_wd + shift_wd as due_day_number,
+        day_number,
+        is_workday,
+        promised_limit_wd,
+        is_risk_point
     from suspended_case_days
-    inner join calendar as day on day.calendar_date = suspended_case_days.log_date
-    left join case_day_suspensions
-        on case_day_suspensions.department_code = suspended_case_days.department_code
-        and case_day_suspensions.case_no = suspended_case_days.case_no
-        and case_day_suspensions.log_date = suspended_case_days.log_date
 
 ),
 
