@@ -4,7 +4,9 @@
 {% macro upload_events(versions_model, record_type, occurred_column, key_columns, watermarks=none) -%}
     {%- set versions = ref(versions_model) -%}
     {%- set record_key = key_columns | join("::text || '/' || ") ~ '::text' -%}
-    -- Nearly every record arrives once: its one version is the event, with no aggregate.
+    {%- if watermarks is none %}
+    -- A full build: nearly every record arrives once, and its one version is the event, with no
+    -- aggregate; the few with a second version are aggregated below.
     select
         department_code,
         '{{ record_type }}' as record_type,
@@ -17,9 +19,8 @@
     where version_number = 1
         and is_current
         and {{ occurred_column }} is not null
-        {{ has_new_version(versions, key_columns, watermarks) }}
     union all
-    -- The few with several versions (those with a second one).
+    {%- endif %}
     select
         department_code,
         '{{ record_type }}' as record_type,
@@ -30,11 +31,15 @@
         max(ingest_run_id) as last_ingest_run_id,
         max(uploaded_at) as last_uploaded_at
     from {{ versions }}
-    where (source_name, {{ key_columns | join(', ') }}) in (
-        select source_name, {{ key_columns | join(', ') }} from {{ versions }}
-        where version_number = 2
-            {{ has_new_version(versions, key_columns, watermarks) }}
-    )
+    where true
+        {%- if watermarks is none %}
+        and (source_name, {{ key_columns | join(', ') }}) in (
+            select source_name, {{ key_columns | join(', ') }} from {{ versions }}
+            where version_number = 2
+        )
+        {%- else %}
+        {{ has_new_version(versions, key_columns, watermarks) }}
+        {%- endif %}
     group by department_code, {{ key_columns | join(', ') }}
     having count({{ occurred_column }}) > 0
 {%- endmacro %}
