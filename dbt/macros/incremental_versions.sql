@@ -44,10 +44,16 @@
     {%- set key = 'source_name, ' ~ key_columns | join(', ') -%}
     and ({{ key }}) in (
         select {{ key }} from {{ relation }}
-        where uploaded_at <= {{ as_of() }}
-            and (ingest_run_id > {{ watermarks[0] }} or uploaded_at > '{{ watermarks[1] }}'::timestamptz)
+        where {{ newer_than(watermarks) }}
     )
     {%- endif -%}
+{%- endmacro %}
+
+{#- Condition on the rows of a raw or history relation: received up to as_of, and newer than the
+    watermarks (a later ingestion run, or a later upload). -#}
+{% macro newer_than(watermarks) -%}
+    uploaded_at <= {{ as_of() }}
+    and (ingest_run_id > {{ watermarks[0] }} or uploaded_at > '{{ watermarks[1] }}'::timestamptz)
 {%- endmacro %}
 
 {#- An incremental build of a model that exists (not parsing, not a dbt unit test, where `this`

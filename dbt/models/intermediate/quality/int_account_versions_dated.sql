@@ -20,7 +20,8 @@ final as (
         approved_at,
         changed_at as valid_from,
         lead(changed_at) over (partition by department_code, account_id order by version) as valid_to,
-        uploaded_at
+        uploaded_at,
+        ingest_run_id
     from accounts
 
 )

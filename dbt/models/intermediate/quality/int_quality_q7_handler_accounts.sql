@@ -1,9 +1,25 @@
 -- Q7 (O19): every node is handled by an account that was enabled when the node started and holds
 -- the node's post; every account has an approval record. One row per case node with a handler
 -- and one per account version.
+-- Kept incrementally (ADR 0006): a run recomputes the nodes with a new version and every node of
+-- a handler account with a new version (macro q7_recomputed_nodes); a pre-hook first deletes
+-- their rows, so a node that lost its handler loses its row, and the few account rows, which are
+-- recomputed every run. A backfill rebuilds it whole.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ q7_delete_recomputed() }}",
+) }}
+-- What an incremental run reads to find the nodes to recompute:
+-- depends_on: {{ ref('stg_exchange__case_node_versions') }}, {{ ref('stg_exchange__account_versions') }}
+{%- set watermarks = q7_watermarks() %}
 with case_nodes as (
 
     select * from {{ ref('stg_exchange__case_nodes') }}
+    {%- if watermarks is not none %}
+    where {{ q7_recomputed_nodes(watermarks) }}
+    {%- endif %}
 
 ),
 
@@ -24,7 +40,8 @@ nodes_matched as (
         case_nodes.uploaded_at,
         account_versions.account_id is not null as has_account,
         coalesce(account_versions.is_enabled, false) as is_account_enabled,
-        coalesce(case_nodes.post_code = any(account_versions.post_codes), false) as holds_post
+        coalesce(case_nodes.post_code = any(account_versions.post_codes), false) as holds_post,
+        case_nodes.ingest_run_id
     from case_nodes
     left join account_versions
         on account_versions.department_code = case_nodes.department_code
@@ -57,7 +74,9 @@ nodes_checked as (
                         case when not is_account_enabled then '未启用' end,
                         case when not holds_post then '不持有岗位' || coalesce(post_code, '（空）') end
                     ), '')
-        end as detail
+        end as detail,
+        ingest_run_id as last_ingest_run_id,
+        uploaded_at as last_uploaded_at
     from nodes_matched
 
 ),
@@ -75,7 +94,9 @@ accounts_checked as (
         true as holds_post,
         is_approved,
         not is_approved as is_breach,
-        case when not is_approved then '账号' || account_id || '第' || version || '版无审批记录' end as detail
+        case when not is_approved then '账号' || account_id || '第' || version || '版无审批记录' end as detail,
+        ingest_run_id as last_ingest_run_id,
+        uploaded_at as last_uploaded_at
     from account_versions
 
 ),
@@ -88,4 +109,7 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    {{ as_of() }} as as_of
+from final

@@ -1,0 +1,37 @@
+{#- Q7 kept incrementally (int_quality_q7_handler_accounts, ADR 0006). A node's check depends on
+    its current version and on the versions of its handler account (the one in force when it
+    started, whose period ends where the next version begins). -#}
+
+{#- The table's watermarks (macro version_watermarks): its newest ingestion run and upload, node
+    and account rows alike. A table built before it carried them is rebuilt whole. -#}
+{% macro q7_watermarks() -%}
+    {{ return(version_watermarks('last_ingest_run_id', 'last_uploaded_at', required_column='last_ingest_run_id')) }}
+{%- endmacro %}
+
+{#- Condition on stg_exchange__case_nodes: the nodes with a version newer than the watermarks, and
+    every node of a handler account with a version newer than them. -#}
+{% macro q7_recomputed_nodes(watermarks) -%}
+    ((source_name, case_no, node_seq) in (
+        select source_name, case_no, node_seq from {{ ref('stg_exchange__case_node_versions') }}
+        where {{ newer_than(watermarks) }}
+    )
+    or (department_code, handler_account) in (
+        select department_code, account_id from {{ ref('stg_exchange__account_versions') }}
+        where {{ newer_than(watermarks) }}
+    ))
+{%- endmacro %}
+
+{#- Pre-hook: delete the rows this run recomputes (the account rows, and the recomputed nodes'),
+    so that the new rows can be appended. Nothing to delete on a full build or an emptied table. -#}
+{% macro q7_delete_recomputed() -%}
+    {%- set watermarks = q7_watermarks() if incremental_run() else none -%}
+    {%- if watermarks is not none -%}
+    delete from {{ this }}
+    where record_type = 'account'
+        or (record_type = 'case_node' and (department_code, record_key) in (
+            select department_code, case_no || '/' || node_seq
+            from {{ ref('stg_exchange__case_nodes') }}
+            where {{ q7_recomputed_nodes(watermarks) }}
+        ))
+    {%- endif -%}
+{%- endmacro %}
