@@ -35,7 +35,8 @@
     {%- if not incremental_run() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- if 'reference_fingerprint' not in adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- if 'reference_fingerprint' not in existing or 'records_changed_as_of' not in existing -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set row = run_query(
@@ -51,25 +52,27 @@
     and (ingest_run_id > {{ watermarks['run'] }} or uploaded_at > '{{ watermarks['as_of'] }}'::timestamptz)
 {%- endmacro %}
 
-{#- The cases (department_code, case_no) whose rows may differ from the last run's. -#}
+{#- The cases (department_code, case_no) whose rows may differ from the last run's, and whether
+    what they are judged with changed (records_changed: a new version of a record, of their
+    power's catalogue or flow, a new exempt window) or only the evaluation date moved. -#}
 {% macro cases_to_recompute(watermarks) -%}
     {%- for model in [
         'stg_exchange__case_acceptance_versions', 'stg_exchange__case_completion_versions',
         'stg_exchange__case_node_versions', 'stg_exchange__case_suspension_versions',
         'stg_exchange__case_extension_versions'] %}
-    select department_code, case_no from {{ ref(model) }}
+    select department_code, case_no, true as records_changed from {{ ref(model) }}
     where {{ arrived_since(watermarks) }}
-    union
+    union all
     {%- endfor %}
     -- measured to the evaluation date: open cases, and nodes still running (also in completed cases)
-    select department_code, case_no from {{ this }}
+    select department_code, case_no, false from {{ this }}
     where not is_completed
-    union
-    select department_code, case_no from {{ ref('stg_exchange__case_nodes') }}
+    union all
+    select department_code, case_no, false from {{ ref('stg_exchange__case_nodes') }}
     where started_at is not null and finished_at is null
-    union
+    union all
     -- a new catalogue or flow version can change the limits of every case of its power
-    select previous.department_code, previous.case_no
+    select previous.department_code, previous.case_no, true
     from {{ this }} as previous
     inner join (
         select department_code, power_code from {{ ref('stg_exchange__power_item_versions') }}
@@ -80,9 +83,9 @@
     ) as changed_powers
         on changed_powers.department_code = previous.department_code
         and changed_powers.power_code = previous.power_code
-    union
+    union all
     -- a new exempt window (T9): every case in its scope
-    select previous.department_code, previous.case_no
+    select previous.department_code, previous.case_no, true
     from {{ this }} as previous
     inner join (
         select scope, department_code, case_no from {{ ref('stg_exchange__exemption_versions') }}
@@ -94,32 +97,70 @@
 {%- endmacro %}
 
 {#- In a model after int_cases_measured: a condition keeping the cases it recomputed since this
-    model's last run (every case on a full build). -#}
+    model's last run (every case on a full build). A model with the strategy replace_changed_cases
+    does not depend on the evaluation date: it keeps only the cases whose records changed. -#}
 {% macro recomputed_cases_only(department_column='department_code', case_column='case_no') -%}
     {%- set measured = ref('int_cases_measured') -%}
     {#- a table built before it carried as_of (an upgrade) recomputes every case -#}
     {%- if incremental_run()
         and 'as_of' in adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
-    and ({{ department_column }}, {{ case_column }}) in ({{ recomputed_cases(measured) }})
+    and ({{ department_column }}, {{ case_column }}) in (
+        {{ recomputed_cases(measured, config.get('incremental_strategy') == 'replace_changed_cases') }}
+    )
     {%- endif -%}
 {%- endmacro %}
 
-{#- The cases int_cases_measured recomputed after this model's last run; at that run's evaluation
-    time again (a rerun), since that run. -#}
-{% macro recomputed_cases(measured) -%}
+{#- The cases int_cases_measured recomputed (or, with changed_records_only, whose records changed)
+    after this model's last run; at that run's evaluation time again (a rerun), since that run. -#}
+{% macro recomputed_cases(measured, changed_records_only=false) -%}
     {#- a subquery, not a literal: with statistics from the full build a literal makes the planner
         expect no such case and pick nested loops -#}
     select department_code, case_no from {{ measured }}
-    where as_of > least(
-        coalesce((select max(previous.as_of) from {{ this }} as previous), '-infinity'),
+    where {{ 'records_changed_as_of' if changed_records_only else 'as_of' }} > least(
+        coalesce(
+            (select case_model_runs.as_of from platform.case_model_runs
+             where case_model_runs.model_name = '{{ this.identifier }}'),
+            -- a table built before the model's runs were recorded
+            (select max(previous.as_of) from {{ this }} as previous),
+            '-infinity'
+        ),
         {{ as_of() }} - interval '1 microsecond'
     )
 {%- endmacro %}
 
+{#- on-run-start: the table of the case models' last evaluation times. A model's rows cannot tell
+    it: a check with no breach has no row (an empty table would recompute every case each run). -#}
+{% macro create_case_model_runs() -%}
+    create schema if not exists platform;
+    create table if not exists platform.case_model_runs (
+        model_name text primary key,
+        as_of timestamptz not null
+    )
+{%- endmacro %}
+
+{#- post-hook: a case model records the evaluation time of the run that just built it. -#}
+{% macro record_case_model_run() -%}
+    {%- if config.get('incremental_strategy') in ('replace_cases', 'replace_changed_cases') -%}
+    insert into platform.case_model_runs (model_name, as_of)
+    values ('{{ this.identifier }}', {{ as_of() }})
+    on conflict (model_name) do update set as_of = excluded.as_of
+    {%- endif -%}
+{%- endmacro %}
+
 {#- incremental_strategy='replace_cases': delete the recomputed cases' rows, and every row computed
     for a later evaluation time than this run's (a backfill), then insert the new rows. In
-    int_cases_measured (one row per case) the recomputed cases are the new rows' own. -#}
+    int_cases_measured (one row per case) the recomputed cases are the new rows' own.
+    incremental_strategy='replace_changed_cases': the same for a model that does not depend on the
+    evaluation date, which recomputes only the cases whose records changed. -#}
 {% macro get_incremental_replace_cases_sql(arg_dict) -%}
+    {{ return(replace_cases_sql(arg_dict, changed_records_only=false)) }}
+{%- endmacro %}
+
+{% macro get_incremental_replace_changed_cases_sql(arg_dict) -%}
+    {{ return(replace_cases_sql(arg_dict, changed_records_only=true)) }}
+{%- endmacro %}
+
+{% macro replace_cases_sql(arg_dict, changed_records_only) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set new_rows = arg_dict['temp_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
@@ -129,7 +170,7 @@
             {%- if target.identifier == 'int_cases_measured' %}
             select department_code, case_no from {{ new_rows }}
             {%- else %}
-            {{ recomputed_cases(ref('int_cases_measured')) }}
+            {{ recomputed_cases(ref('int_cases_measured'), changed_records_only) }}
             {%- endif %}
         );
     insert into {{ target }} ({{ columns }})

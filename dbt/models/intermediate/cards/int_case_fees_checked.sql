@@ -1,9 +1,9 @@
 -- A1.fee (S10): the fee charged at completion must not exceed the standard fee of the power version
 -- the case was accepted under (no standard fee: a free item). Judged at every upload of the completion.
--- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+-- Kept incrementally with the cases whose records changed (no date dependence; ADR 0006).
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_cases',
+    incremental_strategy='replace_changed_cases',
     on_schema_change='append_new_columns',
 ) }}
 with completion_versions as (

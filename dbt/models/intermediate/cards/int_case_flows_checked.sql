@@ -3,10 +3,10 @@
 -- completion's first upload (nodes known then) and, for the few cases short of nodes then, the
 -- arrival of the node that completes the count (the n-th arrival for a flow of n nodes), which
 -- corrects it.
--- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+-- Kept incrementally with the cases whose records changed (no date dependence; ADR 0006).
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_cases',
+    incremental_strategy='replace_changed_cases',
     on_schema_change='append_new_columns',
 ) }}
 with counted as (

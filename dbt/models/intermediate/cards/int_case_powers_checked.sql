@@ -2,10 +2,10 @@
 -- version in force then (confirmed_at <= accepted_at, effective_from <= accepted date <
 -- effective_to); a code the catalogue does not know at all was never confirmed either (as in the
 -- Q5 check model). Judged at every upload of the acceptance.
--- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+-- Kept incrementally with the cases whose records changed (no date dependence; ADR 0006).
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_cases',
+    incremental_strategy='replace_changed_cases',
     on_schema_change='append_new_columns',
 ) }}
 with acceptance_versions as (

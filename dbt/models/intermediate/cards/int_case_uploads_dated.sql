@@ -1,10 +1,10 @@
 -- A1: the day each case's acceptance and completion first reached the platform (Beijing dates).
 -- A case anomaly is detected no earlier than the data shows it, and corrected (by completing the
 -- case) no earlier than the completion arrives.
--- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+-- Kept incrementally with the cases whose records changed (no date dependence; ADR 0006).
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_cases',
+    incremental_strategy='replace_changed_cases',
     on_schema_change='append_new_columns',
 ) }}
 with acceptance_versions as (

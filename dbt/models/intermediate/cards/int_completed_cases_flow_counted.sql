@@ -1,9 +1,9 @@
 -- Q9 (O9, O31), A1: per completed case, how many nodes its power's flow has (the version it was
 -- accepted under) and how many of its nodes had reached the platform when its completion first did.
--- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+-- Kept incrementally with the cases whose records changed (no date dependence; ADR 0006).
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_cases',
+    incremental_strategy='replace_changed_cases',
     on_schema_change='append_new_columns',
 ) }}
 with completion_versions as (

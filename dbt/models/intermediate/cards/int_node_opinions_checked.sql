@@ -1,9 +1,9 @@
 -- Q4 (O11), A1: a node's opinion at every upload of it: a negative opinion (disagree, return)
 -- whose reason is missing or a placeholder ("不同意", "无", "同上" …) is an anomaly.
--- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+-- Kept incrementally with the cases whose records changed (no date dependence; ADR 0006).
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_cases',
+    incremental_strategy='replace_changed_cases',
     on_schema_change='append_new_columns',
 ) }}
 with node_versions as (

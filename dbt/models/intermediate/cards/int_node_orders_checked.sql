@@ -1,10 +1,10 @@
 -- A1.order (O10): a node must not start before the previous node of the same case (node_seq - 1)
 -- finished. Judged for every pair of versions of the two nodes that were current together, from the
 -- later of their uploads; a later upload fixing either time corrects it.
--- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+-- Kept incrementally with the cases whose records changed (no date dependence; ADR 0006).
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_cases',
+    incremental_strategy='replace_changed_cases',
     on_schema_change='append_new_columns',
 ) }}
 with node_versions as (

@@ -1,10 +1,10 @@
 -- Q5 (C11): a case's power was in the catalogue, confirmed and in force when the case was
 -- accepted: a version with status confirmed, confirmed by the acceptance, and
 -- effective_from <= accepted date < effective_to.
--- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+-- Kept incrementally with the cases whose records changed (no date dependence; ADR 0006).
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_cases',
+    incremental_strategy='replace_changed_cases',
     on_schema_change='append_new_columns',
 ) }}
 with cases as (

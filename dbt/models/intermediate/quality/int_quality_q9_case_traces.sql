@@ -1,10 +1,10 @@
 -- Q9 (O9, O31): a completed case has every node of its power's flow (the version it was accepted
 -- under), each with handler and times; a case completed with nodes missing was handled offline
 -- (网下运行).
--- Kept incrementally with the cases int_cases_measured recomputed (ADR 0006).
+-- Kept incrementally with the cases whose records changed (no date dependence; ADR 0006).
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_cases',
+    incremental_strategy='replace_changed_cases',
     on_schema_change='append_new_columns',
 ) }}
 with cases as (

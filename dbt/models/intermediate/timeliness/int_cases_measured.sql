@@ -1,7 +1,8 @@
 -- Each case with the power version it was accepted under, its limits (T5, T8) and the date it is
 -- measured on (T4): its completion date when completed, else the evaluation date.
 -- Kept incrementally, and decides which cases the whole case chain recomputes (macro
--- cases_to_recompute, ADR 0006); as_of is the run that computed the row.
+-- cases_to_recompute, ADR 0006); as_of is the run that computed the row, records_changed_as_of
+-- the run that last saw its records change.
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_cases',
@@ -19,7 +20,17 @@ with
 {%- if watermarks is not none %}
 recomputed as (
 
-    {{ cases_to_recompute(watermarks) }}
+    select department_code, case_no, bool_or(records_changed) as records_changed
+    from (
+        {{ cases_to_recompute(watermarks) }}
+    ) as candidates
+    group by department_code, case_no
+
+),
+
+previous as (
+
+    select department_code, case_no, records_changed_as_of from {{ this }}
 
 ),
 {%- endif %}
@@ -157,6 +168,14 @@ final as (
         (select max(ingest_log.ingest_run_id) from {{ source('platform', 'ingest_log') }} as ingest_log)
             as ingest_watermark,
         '{{ fingerprint }}' as reference_fingerprint,
+        -- the run that last saw the case's records change (models that do not depend on the
+        -- evaluation date recompute only these cases: strategy replace_changed_cases)
+        {%- if watermarks is not none %}
+        case when recomputed.records_changed then {{ as_of() }}
+            else coalesce(previous.records_changed_as_of, {{ as_of() }}) end as records_changed_as_of,
+        {%- else %}
+        {{ as_of() }} as records_changed_as_of,
+        {%- endif %}
         {{ as_of() }} as as_of
     from cases_dated
     left join power_versions_ranked
@@ -168,6 +187,14 @@ final as (
         and extension_totals.case_no = cases_dated.case_no
     left join units
         on units.department_code = cases_dated.department_code
+    {%- if watermarks is not none %}
+    inner join recomputed
+        on recomputed.department_code = cases_dated.department_code
+        and recomputed.case_no = cases_dated.case_no
+    left join previous
+        on previous.department_code = cases_dated.department_code
+        and previous.case_no = cases_dated.case_no
+    {%- endif %}
 
 )
 
