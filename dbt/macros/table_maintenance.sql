@@ -19,8 +19,8 @@ $$
 {#- Post-hook: create a (partial) index unless the table has one whose definition ends like
     `definition_like` (a LIKE pattern on pg_indexes.indexdef). An incremental table keeps its
     index across runs; the index is unnamed, so a rebuild beside the old table never collides
-    with the old index's name. -#}
-{% macro create_index_once(expressions, predicate, definition_like) -%}
+    with the old index's name. A unique one treats nulls as equal, as a GROUP BY does. -#}
+{% macro create_index_once(expressions, predicate, definition_like, unique=false) -%}
 do $$
 begin
     if not exists (
@@ -28,7 +28,8 @@ begin
         where schemaname = '{{ this.schema }}' and tablename = '{{ this.identifier }}'
             and indexdef like '{{ definition_like }}'
     ) then
-        create index on {{ this }} ({{ expressions }}) where {{ predicate }};
+        create {{ 'unique ' if unique }}index on {{ this }} ({{ expressions }})
+            {{- ' nulls not distinct' if unique }} where {{ predicate }};
     end if;
 end
 $$

@@ -245,6 +245,21 @@ def test_personal_data_stays_in_the_raw_layer(built_warehouse):
     assert phones and all(phone[3:7] == "****" for (phone,) in phones)
 
 
+def test_the_warehouse_refuses_a_second_current_version_of_a_node(built_warehouse):
+    """One current version per case node: a unique partial index on the node history enforces it
+    on every write (it replaces a test grouping every current node on every run)."""
+    with psycopg.connect(built_warehouse) as wh:
+        current = wh.execute(
+            "select count(*) from staging.stg_exchange__case_node_versions where is_current"
+        ).fetchone()[0]
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            wh.execute(
+                "insert into staging.stg_exchange__case_node_versions"
+                " select * from staging.stg_exchange__case_node_versions where is_current limit 1"
+            )
+    assert current > 0
+
+
 def test_backfilling_reproduces_each_evaluation_time(simulated_city, earlier_warehouse, built_warehouse):
     """T4: the warehouse evaluated at 30 Sep, then at 20 Nov, then at 30 Sep again, shows exactly
     what a warehouse built only for that time shows."""
