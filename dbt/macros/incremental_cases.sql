@@ -117,11 +117,10 @@
         expect no such case and pick nested loops -#}
     select department_code, case_no from {{ measured }}
     where {{ 'records_changed_as_of' if changed_records_only else 'as_of' }} > least(
+        -- never recorded (a new model, or an upgrade, which recomputes every case anyway): all
         coalesce(
             (select case_model_runs.as_of from platform.case_model_runs
              where case_model_runs.model_name = '{{ this.identifier }}'),
-            -- a table built before the model's runs were recorded
-            (select max(previous.as_of) from {{ this }} as previous),
             '-infinity'
         ),
         {{ as_of() }} - interval '1 microsecond'
