@@ -29,8 +29,9 @@
     {{ return(run_query(query).rows[0][0] if execute else '') }}
 {%- endmacro %}
 
-{#- int_cases_measured's last state: the ingestion run and evaluation time its rows include, or
-    none when every case must be computed. -#}
+{#- int_cases_measured's last state: the ingestion run and evaluation time its rows include (a
+    pair, like version_watermarks', for macro newer_than), or none when every case must be
+    computed. -#}
 {% macro case_watermarks(fingerprint) -%}
     {%- if not incremental_run() -%}
         {{ return(none) }}
@@ -43,13 +44,7 @@
         "select max(ingest_watermark), max(as_of)::text, coalesce(max(as_of) <= " ~ as_of()
         ~ ", false), coalesce(bool_and(reference_fingerprint = '" ~ fingerprint ~ "'), false) from " ~ this
     ).rows[0] -%}
-    {{ return({'run': row[0], 'as_of': row[1]} if row[0] is not none and row[2] and row[3] else none) }}
-{%- endmacro %}
-
-{#- Rows of a history or current model that arrived after the watermarks. -#}
-{% macro arrived_since(watermarks) -%}
-    uploaded_at <= {{ as_of() }}
-    and (ingest_run_id > {{ watermarks['run'] }} or uploaded_at > '{{ watermarks['as_of'] }}'::timestamptz)
+    {{ return([row[0], row[1]] if row[0] is not none and row[2] and row[3] else none) }}
 {%- endmacro %}
 
 {#- The cases (department_code, case_no) whose rows may differ from the last run's, and whether
@@ -61,7 +56,7 @@
         'stg_exchange__case_node_versions', 'stg_exchange__case_suspension_versions',
         'stg_exchange__case_extension_versions'] %}
     select department_code, case_no, true as records_changed from {{ ref(model) }}
-    where {{ arrived_since(watermarks) }}
+    where {{ newer_than(watermarks) }}
     union all
     {%- endfor %}
     -- measured to the evaluation date: open cases, and nodes still running (also in completed cases)
@@ -76,10 +71,10 @@
     from {{ this }} as previous
     inner join (
         select department_code, power_code from {{ ref('stg_exchange__power_item_versions') }}
-        where {{ arrived_since(watermarks) }}
+        where {{ newer_than(watermarks) }}
         union
         select department_code, power_code from {{ ref('stg_exchange__power_flow_node_versions') }}
-        where {{ arrived_since(watermarks) }}
+        where {{ newer_than(watermarks) }}
     ) as changed_powers
         on changed_powers.department_code = previous.department_code
         and changed_powers.power_code = previous.power_code
@@ -89,7 +84,7 @@
     from {{ this }} as previous
     inner join (
         select scope, department_code, case_no from {{ ref('stg_exchange__exemption_versions') }}
-        where {{ arrived_since(watermarks) }}
+        where {{ newer_than(watermarks) }}
     ) as changed_exemptions
         on changed_exemptions.scope = 'city'
         or (changed_exemptions.scope = 'department' and changed_exemptions.department_code = previous.department_code)

@@ -222,27 +222,34 @@ span_counts as (
 suspension_segments as (
 
     select
-        suspension_periods.department_code,
-        suspension_periods.case_no,
-        suspension_periods.start_date,
-        lead(suspension_periods.start_date) over case_periods as next_start_date,
-        period_start.workday_number as start_day_number,
-        period_end.workday_number as end_day_number,
-        {{ moves_due_date('suspension_periods', 'cases.promised_limit_wd') }} as moves_due_date,
-        coalesce(sum(suspension_periods.removed_wd) over earlier_periods, 0) as removed_before,
-        coalesce(sum(case when {{ moves_due_date('suspension_periods', 'cases.promised_limit_wd') }}
-            then suspension_periods.removed_wd else 0 end) over earlier_periods, 0) as shift_before
-    from suspension_periods
-    inner join cases
-        on cases.department_code = suspension_periods.department_code
-        and cases.case_no = suspension_periods.case_no
-    inner join calendar as period_start on period_start.calendar_date = suspension_periods.start_date
-    inner join calendar as period_end on period_end.calendar_date = suspension_periods.end_date
+        department_code,
+        case_no,
+        start_date,
+        lead(start_date) over case_periods as next_start_date,
+        start_day_number,
+        end_day_number,
+        moves_due_date,
+        coalesce(sum(removed_wd) over earlier_periods, 0) as removed_before,
+        coalesce(sum(case when moves_due_date then removed_wd else 0 end) over earlier_periods, 0)
+            as shift_before
+    from (
+        select
+            suspension_periods.department_code,
+            suspension_periods.case_no,
+            suspension_periods.start_date,
+            suspension_periods.removed_wd,
+            period_start.workday_number as start_day_number,
+            period_end.workday_number as end_day_number,
+            {{ moves_due_date('suspension_periods', 'cases.promised_limit_wd') }} as moves_due_date
+        from suspension_periods
+        inner join cases
+            on cases.department_code = suspension_periods.department_code
+            and cases.case_no = suspension_periods.case_no
+        inner join calendar as period_start on period_start.calendar_date = suspension_periods.start_date
+        inner join calendar as period_end on period_end.calendar_date = suspension_periods.end_date
+    ) as periods
     window
-        case_periods as (
-            partition by suspension_periods.department_code, suspension_periods.case_no
-            order by suspension_periods.start_date
-        ),
+        case_periods as (partition by department_code, case_no order by start_date),
         earlier_periods as (case_periods rows between unbounded preceding and 1 preceding)
 
 ),
