@@ -148,6 +148,11 @@ def quality(pg_server):
             account("acct3", ("CK", "SC")),
             account("acct3", ("CK", "SC"), enabled=False, version=2, changed_at="2026-10-01 09:00+08"),
             account("acct4", ("CK",), approved=False),  # Q7: no approval record
+            # Q7: versions out of order; from 1 Nov v1 and v3 are both in force, and v3 (the higher,
+            # disabled) decides
+            account("acct5", ("CK", "SC")),
+            account("acct5", ("CK", "SC"), version=2, changed_at="2026-11-10 09:00+08"),
+            account("acct5", ("CK", "SC"), enabled=False, version=3, changed_at="2026-11-01 09:00+08"),
         ],
     )
     insert_rows(
@@ -164,6 +169,7 @@ def quality(pg_server):
             case("C_BACKDATED"),
             case("C_OFFLINE"),
             case("C_SUSPENDED"),
+            case("C_OVERLAP"),
         ],
     )
     insert_rows(
@@ -179,6 +185,7 @@ def quality(pg_server):
             node("C_BACKDATED", 1),
             node("C_BACKDATED", 2),
             node("C_OFFLINE", 1),  # Q9: node 2 never uploaded
+            node("C_OVERLAP", 1, handler="acct5"),  # Q7: started 2 Nov, under acct5 v3 (disabled)
         ],
     )
     insert_rows(
@@ -282,6 +289,7 @@ EXPECTED_FINDINGS = {
     ("Q6", "power_item", "QR-0002"),
     ("Q7", "case_node", "C_HANDLER/1"),
     ("Q7", "case_node", "C_HANDLER/2"),
+    ("Q7", "case_node", "C_OVERLAP/1"),
     ("Q7", "account", "acct4 v1"),
     ("Q8", "case_completed", "C_BACKDATED"),
     ("Q9", "case_completed", "C_OFFLINE"),
@@ -308,6 +316,7 @@ def test_findings_say_what_is_wrong_in_chinese(quality):
     assert detail["Q7", "C_HANDLER/1"] == "第1环节办理账号acct2不持有岗位CK"
     assert detail["Q7", "C_HANDLER/2"] == "第2环节办理账号acct3未启用"
     assert detail["Q7", "acct4 v1"] == "账号acct4第1版无审批记录"
+    assert detail["Q7", "C_OVERLAP/1"] == "第1环节办理账号acct5未启用"
     assert detail["Q8", "C_BACKDATED"] == "首次上传后被修改：办结时间由2026-11-10 09:00:00+08改为2026-11-06 09:00:00+08"
     assert detail["Q9", "C_OFFLINE"] == "已办结但缺少第2环节（网下运行）"
 
@@ -357,7 +366,7 @@ def test_expectations_count_exactly_what_the_findings_list(quality):
             ("Q5", "is_power_in_catalogue"): 1,
             ("Q5", "is_power_confirmed_in_force"): 3,
             ("Q7", "holds_post"): 1,
-            ("Q7", "is_account_enabled"): 1,
+            ("Q7", "is_account_enabled"): 2,
             ("Q7", "is_approved"): 1,
             ("Q6", "is_cancelled_code_unused"): 1,
             ("Q6", "is_new_code_appended"): 1,

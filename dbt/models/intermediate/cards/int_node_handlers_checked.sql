@@ -40,6 +40,17 @@ matched as (
 
 ),
 
+-- The rows states can keep (an anomaly, several versions, or an account arriving later): the
+-- rest, nearly every node, is dropped before both branches read it.
+candidates as (
+
+    select * from matched
+    where not (has_account and is_enabled and holds_post)
+        or account_uploaded_at > valid_from
+        or has_several_versions
+
+),
+
 states as (
 
     -- at the node's upload: the account counts only if it had been uploaded by then
@@ -48,7 +59,7 @@ states as (
         valid_from as checked_at,
         has_account and account_uploaded_at <= valid_from as account_known,
         false as is_account_arrival
-    from matched
+    from candidates
 
     union all
 
@@ -58,7 +69,7 @@ states as (
         account_uploaded_at as checked_at,
         true as account_known,
         true as is_account_arrival
-    from matched
+    from candidates
     where has_account
         and account_uploaded_at > valid_from
         and (valid_to is null or account_uploaded_at < valid_to)

@@ -15,9 +15,11 @@ with cases as (
 
 ),
 
-case_nodes as (
+-- Read twice (missing, incomplete nodes): inlined, not written out whole (3.4M rows at 1M cases).
+case_nodes as not materialized (
 
-    select * from {{ ref('stg_exchange__case_nodes') }}
+    select department_code, case_no, node_seq, handler_account, started_at, finished_at
+    from {{ ref('stg_exchange__case_nodes') }}
     where true
         {{ recomputed_cases_only() }}
 
