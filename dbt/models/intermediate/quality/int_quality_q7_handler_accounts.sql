@@ -29,44 +29,10 @@ account_versions as (
 
 ),
 
--- The version in force at any time, as disjoint periods: cut each account's time at every version's
--- start and end, and give each piece the highest version covering it. A node then matches at most
--- one piece, so no per-node sort picks among overlapping versions (3.4M nodes at 1M cases).
-account_bounds as (
-
-    select department_code, account_id, valid_from as bound_at from account_versions
-    union
-    select department_code, account_id, valid_to from account_versions
-    where valid_to is not null
-
-),
-
-account_pieces as (
-
-    select
-        department_code,
-        account_id,
-        bound_at as piece_from,
-        lead(bound_at) over (partition by department_code, account_id order by bound_at) as piece_to
-    from account_bounds
-
-),
-
+-- Disjoint periods, so a node matches at most one (no per-node sort among overlapping versions).
 accounts_in_force as (
 
-    select distinct on (account_pieces.department_code, account_pieces.account_id, account_pieces.piece_from)
-        account_pieces.piece_from,
-        account_pieces.piece_to,
-        account_versions.*
-    from account_pieces
-    inner join account_versions
-        on account_versions.department_code = account_pieces.department_code
-        and account_versions.account_id = account_pieces.account_id
-        and account_versions.valid_from <= account_pieces.piece_from
-        and (account_versions.valid_to is null or account_pieces.piece_from < account_versions.valid_to)
-    order by
-        account_pieces.department_code, account_pieces.account_id, account_pieces.piece_from,
-        account_versions.version desc
+    select * from {{ ref('int_account_versions_in_force') }}
 
 ),
 
