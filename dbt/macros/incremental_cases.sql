@@ -37,7 +37,8 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
-    {%- if 'reference_fingerprint' not in existing or 'records_changed_as_of' not in existing -%}
+    {%- if 'reference_fingerprint' not in existing or 'records_changed_as_of' not in existing
+        or 'flow_node_count' not in existing -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set row = run_query(

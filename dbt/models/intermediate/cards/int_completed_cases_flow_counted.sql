@@ -30,12 +30,6 @@ cases as (
 
 ),
 
-flow_nodes as (
-
-    select * from {{ ref('stg_exchange__power_flow_nodes') }}
-
-),
-
 completions as (
 
     select
@@ -50,16 +44,10 @@ completions as (
 
 flows as (
 
-    select
-        cases.department_code,
-        cases.case_no,
-        count(*)::integer as flow_nodes
+    -- a case whose power version has no flow has nothing to count
+    select department_code, case_no, flow_node_count as flow_nodes
     from cases
-    inner join flow_nodes
-        on flow_nodes.department_code = cases.department_code
-        and flow_nodes.power_code = cases.power_code
-        and flow_nodes.version = cases.power_version
-    group by cases.department_code, cases.case_no
+    where flow_node_count is not null
 
 ),
 
@@ -71,6 +59,22 @@ node_arrivals as (
 
 ),
 
+-- Per case, its nodes that had reached the platform when its completion first did.
+arrivals_counted as (
+
+    select
+        completions.department_code,
+        completions.case_no,
+        count(*)::integer as nodes_at_completion
+    from completions
+    inner join node_arrivals
+        on node_arrivals.department_code = completions.department_code
+        and node_arrivals.case_no = completions.case_no
+    where node_arrivals.first_uploaded_at <= completions.first_uploaded_at
+    group by completions.department_code, completions.case_no
+
+),
+
 final as (
 
     select
@@ -79,22 +83,14 @@ final as (
         completions.first_uploaded_at,
         completions.completed_at,
         flows.flow_nodes,
-        count(node_arrivals.node_seq) filter (
-            where node_arrivals.first_uploaded_at <= completions.first_uploaded_at
-        )::integer as nodes_at_completion
+        coalesce(arrivals_counted.nodes_at_completion, 0) as nodes_at_completion
     from completions
     inner join flows
         on flows.department_code = completions.department_code
         and flows.case_no = completions.case_no
-    left join node_arrivals
-        on node_arrivals.department_code = completions.department_code
-        and node_arrivals.case_no = completions.case_no
-    group by
-        completions.department_code,
-        completions.case_no,
-        completions.first_uploaded_at,
-        completions.completed_at,
-        flows.flow_nodes
+    left join arrivals_counted
+        on arrivals_counted.department_code = completions.department_code
+        and arrivals_counted.case_no = completions.case_no
 
 )
 

@@ -59,6 +59,21 @@ power_items as (
 
 ),
 
+flow_nodes as (
+
+    select * from {{ ref('stg_exchange__power_flow_nodes') }}
+
+),
+
+-- How many nodes each power version's flow has (Q9, A1): counted once per version, not per case.
+flow_sizes as (
+
+    select department_code, power_code, version, count(*)::integer as flow_node_count
+    from flow_nodes
+    group by department_code, power_code, version
+
+),
+
 extensions as (
 
     select * from {{ ref('stg_exchange__case_extensions') }}
@@ -107,6 +122,7 @@ power_versions_ranked as (
         power_items.promised_limit_wd,
         power_items.legal_limit_wd,
         coalesce(power_items.is_risk_point, false) as is_risk_point,
+        flow_sizes.flow_node_count,
         row_number() over (
             partition by acceptances.department_code, acceptances.case_no
             order by
@@ -127,6 +143,10 @@ power_versions_ranked as (
     inner join power_items
         on power_items.department_code = acceptances.department_code
         and power_items.power_code = acceptances.power_code
+    left join flow_sizes
+        on flow_sizes.department_code = power_items.department_code
+        and flow_sizes.power_code = power_items.power_code
+        and flow_sizes.version = power_items.version
 
 ),
 
@@ -155,6 +175,8 @@ final as (
         power_versions_ranked.is_risk_point,
         power_versions_ranked.promised_limit_wd,
         power_versions_ranked.legal_limit_wd,
+        -- null: the version has no flow
+        power_versions_ranked.flow_node_count,
         coalesce(extension_totals.extension_wd, 0) as extension_wd,
         cases_dated.channel,
         cases_dated.accepted_at,
