@@ -55,7 +55,10 @@ def dbt_target_dir(warehouse_url: str) -> Path:
 
 
 def run_dbt(warehouse_url: str, as_of: datetime, command: str = "build", extra: list[str] | None = None) -> DbtResult:
-    """Run ``dbt <command>`` in-process with the evaluation time as the ``as_of`` var.
+    """Run ``dbt <command>`` in-process with the evaluation time as ``as_of``.
+
+    The evaluation time goes in the environment (``ESUP_AS_OF``), not ``--vars``: dbt parses the
+    whole project again whenever its vars change, and every run has a new evaluation time.
 
     A pipeline build leaves out dbt unit tests (hand-computed rule checks on fixtures): they test the
     code, not the data, and ``make test`` runs them.
@@ -63,6 +66,7 @@ def run_dbt(warehouse_url: str, as_of: datetime, command: str = "build", extra: 
     from dbt.cli.main import dbtRunner
 
     os.environ.update(dbt_env(warehouse_url))
+    os.environ["ESUP_AS_OF"] = as_of.isoformat()
     target = dbt_target_dir(warehouse_url)
     project = settings.dbt_project_dir()
     args = [
@@ -75,8 +79,6 @@ def run_dbt(warehouse_url: str, as_of: datetime, command: str = "build", extra: 
         str(target / "target"),
         "--log-path",
         str(target / "logs"),
-        "--vars",
-        f"{{as_of: '{as_of.isoformat()}'}}",
         *(["--exclude-resource-type", "unit_test"] if command == "build" else []),
         *(extra or []),
     ]
