@@ -7,9 +7,10 @@ with node_versions as (
 
 ),
 
-account_versions as (
+-- Disjoint periods, each with the version in force (the highest covering it), as Q7 reads them.
+accounts_in_force as (
 
-    select * from {{ ref('int_account_versions_dated') }}
+    select * from {{ ref('int_account_versions_in_force') }}
 
 ),
 
@@ -25,16 +26,16 @@ matched as (
         node_versions.valid_from,
         node_versions.valid_to,
         node_versions.has_several_versions,
-        account_versions.account_id is not null as has_account,
-        account_versions.uploaded_at as account_uploaded_at,
-        coalesce(account_versions.is_enabled, false) as is_enabled,
-        coalesce(node_versions.post_code = any(account_versions.post_codes), false) as holds_post
+        accounts_in_force.account_id is not null as has_account,
+        accounts_in_force.uploaded_at as account_uploaded_at,
+        coalesce(accounts_in_force.is_enabled, false) as is_enabled,
+        coalesce(node_versions.post_code = any(accounts_in_force.post_codes), false) as holds_post
     from node_versions
-    left join account_versions
-        on account_versions.department_code = node_versions.department_code
-        and account_versions.account_id = node_versions.handler_account
-        and account_versions.valid_from <= node_versions.started_at
-        and (account_versions.valid_to is null or node_versions.started_at < account_versions.valid_to)
+    left join accounts_in_force
+        on accounts_in_force.department_code = node_versions.department_code
+        and accounts_in_force.account_id = node_versions.handler_account
+        and accounts_in_force.piece_from <= node_versions.started_at
+        and (accounts_in_force.piece_to is null or node_versions.started_at < accounts_in_force.piece_to)
     where node_versions.handler_account is not null
         and node_versions.started_at is not null
 

@@ -1,8 +1,9 @@
--- Q7 (O19): which version of a handler account was in force at any time, as disjoint periods
+-- Q7 (O19), A1: which version of a handler account was in force at any time, as disjoint periods
 -- [piece_from, piece_to): each account's time is cut at every version's start and end, and each
 -- piece gets the highest version covering it (versions may arrive with out-of-order start times).
--- A node started at t then matches at most one piece: Q7 needs no per-node sort among overlapping
--- versions (3.4M nodes at 1M cases), and, as a table, the planner knows its size.
+-- A node started at t then matches at most one piece: Q7 and the A1 handler check need no
+-- per-node sort among overlapping versions (3.4M nodes at 1M cases), and, as a table, the planner
+-- knows its size.
 with account_versions as (
 
     select * from {{ ref('int_account_versions_dated') }}
