@@ -7,7 +7,7 @@
         {%- set value = env_var('ESUP_AS_OF', '') or none -%}
     {%- endif -%}
     {%- if value is none and execute -%}
-        {{ exceptions.raise_compiler_error("var 'as_of' (the evaluation time, T4) is required: dbt build --vars \"{as_of: '2026-11-20T18:00:00+08:00'}\"") }}
+        {{ exceptions.raise_compiler_error("the evaluation time as_of (T4) is required: ESUP_AS_OF=2026-11-20T18:00:00+08:00 in the environment, or dbt build --vars \"{as_of: '2026-11-20T18:00:00+08:00'}\"") }}
     {%- endif -%}
     '{{ value }}'::timestamptz
 {%- endmacro %}

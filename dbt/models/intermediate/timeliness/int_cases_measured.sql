@@ -1,5 +1,6 @@
--- Each case with the power version it was accepted under, its limits (T5, T8) and the date it is
--- measured on (T4): its completion date when completed, else the evaluation date.
+-- Each case with the power version it was accepted under, its limits (T5, T8), the size of that
+-- version's flow (Q9, A1) and the date it is measured on (T4): its completion date when completed,
+-- else the evaluation date.
 -- Kept incrementally, and decides which cases the whole case chain recomputes (macro
 -- cases_to_recompute, ADR 0006); as_of is the run that computed the row, records_changed_as_of
 -- the run that last saw its records change.
