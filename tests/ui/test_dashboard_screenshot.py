@@ -115,11 +115,12 @@ def browser_page(superset_server):
 
 
 def _open(page, base_url: str, slug: str):
-    """Show dashboard ``slug`` with every chart finished (navigates only when another page is shown)."""
+    """Show dashboard ``slug`` with every chart finished (navigates only when another page is shown;
+    waits either way, as an earlier test may have left the dashboard redrawing)."""
     url = f"{base_url}/superset/dashboard/{slug}/"
     if not page.url.startswith(url):
         page.goto(url)
-        _wait_for_charts(page, len(superset.dashboard_charts(slug)))
+    _wait_for_charts(page, len(superset.dashboard_charts(slug)))
     return page
 
 
