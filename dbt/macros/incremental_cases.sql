@@ -50,22 +50,36 @@
 
 {#- The cases (department_code, case_no) whose rows may differ from the last run's, and whether
     what they are judged with changed (records_changed: a new version of a record, of their
-    power's catalogue or flow, a new exempt window) or only the evaluation date moved. -#}
+    power's catalogue or flow, a new exempt window) or only the evaluation date moved. Each branch
+    reads an index, not the whole table (a daily run at 1M cases: 0.1 s each, not 0.7-1.3 s). -#}
 {% macro cases_to_recompute(watermarks) -%}
+    {#- the catalogue, flows and exempt windows are small: look first, and join the cases to them
+        only when one changed -#}
+    {%- set changed = run_query(
+        "select exists (select from " ~ ref('stg_exchange__power_item_versions') ~ " where " ~ newer_than(watermarks) ~ ")"
+        ~ " or exists (select from " ~ ref('stg_exchange__power_flow_node_versions') ~ " where " ~ newer_than(watermarks) ~ "),"
+        ~ " exists (select from " ~ ref('stg_exchange__exemption_versions') ~ " where " ~ newer_than(watermarks) ~ ")"
+    ).rows[0] -%}
     {%- for model in [
         'stg_exchange__case_acceptance_versions', 'stg_exchange__case_completion_versions',
         'stg_exchange__case_node_versions', 'stg_exchange__case_suspension_versions',
         'stg_exchange__case_extension_versions'] %}
     select department_code, case_no, true as records_changed from {{ ref(model) }}
     where {{ newer_than(watermarks) }}
+    {%- if not loop.last %}
     union all
+    {%- endif %}
     {%- endfor %}
-    -- measured to the evaluation date: open cases, and nodes still running (also in completed cases)
+    union all
+    -- measured to the evaluation date: open cases (every run recomputes them, so all carry the
+    -- last run's as_of, which the index finds), and nodes still running (also in completed cases;
+    -- a partial index of stg_exchange__case_node_versions)
     select department_code, case_no, false from {{ this }}
-    where not is_completed
+    where as_of = '{{ watermarks[1] }}'::timestamptz and not is_completed
     union all
     select department_code, case_no, false from {{ ref('stg_exchange__case_nodes') }}
     where started_at is not null and finished_at is null
+    {%- if changed[0] %}
     union all
     -- a new catalogue or flow version can change the limits of every case of its power
     select previous.department_code, previous.case_no, true
@@ -79,6 +93,8 @@
     ) as changed_powers
         on changed_powers.department_code = previous.department_code
         and changed_powers.power_code = previous.power_code
+    {%- endif %}
+    {%- if changed[1] %}
     union all
     -- a new exempt window (T9): every case in its scope
     select previous.department_code, previous.case_no, true
@@ -90,6 +106,7 @@
         on changed_exemptions.scope = 'city'
         or (changed_exemptions.scope = 'department' and changed_exemptions.department_code = previous.department_code)
         or (changed_exemptions.department_code = previous.department_code and changed_exemptions.case_no = previous.case_no)
+    {%- endif %}
 {%- endmacro %}
 
 {#- In a model after int_cases_measured: a condition keeping the cases it recomputed since this

@@ -16,11 +16,12 @@ end
 $$
 {%- endmacro %}
 
-{#- Post-hook: create a (partial) index unless the table has one whose definition ends like
-    `definition_like` (a LIKE pattern on pg_indexes.indexdef). An incremental table keeps its
-    index across runs; the index is unnamed, so a rebuild beside the old table never collides
-    with the old index's name. A unique one treats nulls as equal, as a GROUP BY does. -#}
-{% macro create_index_once(expressions, predicate, definition_like, unique=false) -%}
+{#- Post-hook: create an index (partial with a predicate; BRIN with method='brin') unless the table
+    has one whose definition ends like `definition_like` (a LIKE pattern on pg_indexes.indexdef).
+    An incremental table keeps its index across runs; the index is unnamed, so a rebuild beside the
+    old table never collides with the old index's name. A unique one treats nulls as equal, as a
+    GROUP BY does. -#}
+{% macro create_index_once(expressions, predicate, definition_like, unique=false, method='btree') -%}
 do $$
 begin
     if not exists (
@@ -28,9 +29,17 @@ begin
         where schemaname = '{{ this.schema }}' and tablename = '{{ this.identifier }}'
             and indexdef like '{{ definition_like }}'
     ) then
-        create {{ 'unique ' if unique }}index on {{ this }} ({{ expressions }})
-            {{- ' nulls not distinct' if unique }} where {{ predicate }};
+        create {{ 'unique ' if unique }}index on {{ this }} using {{ method }} ({{ expressions }})
+            {{- ' nulls not distinct' if unique }}{{ ' where ' ~ predicate if predicate }};
     end if;
 end
 $$
+{%- endmacro %}
+
+{#- Post-hook: a BRIN index on (ingest_run_id, uploaded_at), for the condition of macro newer_than.
+    Rows arrive in upload order, so each block range holds a narrow span of both: a daily run reads
+    the last ranges instead of the whole table (0.6 s at 1M cases for the node versions). A few
+    kilobytes, built in one pass. The raw layer has the same index (esup.ingest). -#}
+{% macro upload_order_index() -%}
+    {{ create_index_once('ingest_run_id, uploaded_at', none, '%USING brin (ingest_run_id, uploaded_at)', method='brin') }}
 {%- endmacro %}
