@@ -120,6 +120,9 @@ def _open(page, base_url: str, slug: str):
     url = f"{base_url}/superset/dashboard/{slug}/"
     if not page.url.startswith(url):
         page.goto(url)
+    # Once its native filters are initialised, Superset writes their state into the URL and redraws
+    # the grid: charts counted before that can vanish a moment later.
+    page.wait_for_url(lambda current: "native_filters_key=" in current, timeout=60_000)
     _wait_for_charts(page, len(superset.dashboard_charts(slug)))
     return page
 
