@@ -171,6 +171,8 @@ def test_dashboard_draws_every_chart_in_chinese(browser_page, superset_server, s
     shots = settings.home() / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / f"{slug}.png"), full_page=True)
+    # A full-page screenshot resizes the page for a moment, and Superset lays the grid out again.
+    _wait_for_charts(page, len(charts))
 
     holders = page.locator('[data-test="chart-grid-component"]')
     assert holders.count() == len(charts)

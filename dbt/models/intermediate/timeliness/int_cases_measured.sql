@@ -3,18 +3,19 @@
 -- else the evaluation date.
 -- Kept incrementally, and decides which cases the whole case chain recomputes (macro
 -- cases_to_recompute, ADR 0006); as_of is the run that computed the row, records_changed_as_of
--- the run that last saw its records change. Both are indexed: every model after it picks the cases
--- it recomputes by them (macro recomputed_cases), about 30 reads a run that would each scan the
--- whole table (0.4 s at 1M cases) for the tenth or less a daily run recomputes.
+-- the run that last saw its records change. Both are indexed, by the first daily run (macro
+-- create_incremental_indexes): every model after it picks the cases it recomputes by them (macro
+-- recomputed_cases), about 30 reads a run that would each scan the whole table (0.4 s at 1M cases)
+-- for the tenth or less a daily run recomputes.
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_cases',
     on_schema_change='append_new_columns',
-    post_hook=[
-        "{{ create_index_once('as_of', none, '%USING btree (as_of)') }}",
-        "{{ create_index_once('records_changed_as_of', none, '%USING btree (records_changed_as_of)') }}",
-    ],
 ) }}
+{{ create_incremental_indexes([
+    ['as_of', none, '%USING btree (as_of)'],
+    ['records_changed_as_of', none, '%USING btree (records_changed_as_of)'],
+]) }}
 -- What an incremental run reads to find the cases to recompute:
 -- depends_on: {{ ref('stg_exchange__case_acceptance_versions') }}, {{ ref('stg_exchange__case_completion_versions') }}
 -- depends_on: {{ ref('stg_exchange__case_node_versions') }}, {{ ref('stg_exchange__case_suspension_versions') }}
