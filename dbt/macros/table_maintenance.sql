@@ -16,7 +16,8 @@ end
 $$
 {%- endmacro %}
 
-{#- Post-hook: create an index (partial with a predicate; BRIN with method='brin') unless the table
+{#- Post-hook (or, by macro create_incremental_indexes, a daily run before the model's SQL): create
+    an index (partial with a predicate; BRIN with method='brin') unless the table
     has one whose definition ends like `definition_like` (a LIKE pattern on pg_indexes.indexdef).
     An incremental table keeps its index across runs; the index is unnamed, so a rebuild beside the
     old table never collides with the old index's name. A unique one treats nulls as equal, as a
