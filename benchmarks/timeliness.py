@@ -8,7 +8,8 @@ For each size (cases) the script, on its own PostgreSQL (data in ``.esup/bench-p
    then one set-based SQL statement giving each case its promised due date, elapsed WD
    (suspensions removed) and T5/T6 status from a calendar table with a running working-day number;
 4. measures the pipeline as ``esup run`` does it: ingestion (prepare + ingest_all), ``dbt build``
-   of the whole project, Great Expectations; then the timeliness models alone (``--select``);
+   of the whole project, Great Expectations; then the floor again (the machine's speed drifts, so
+   the figures use the mean of both), and the timeliness models alone (``--select``);
 5. puts the held-back day back and measures the next day's run (ingest + dbt build + expectations).
 
 Peak memory is the proportional set size (PSS) of this process, its children and every process of
@@ -65,6 +66,8 @@ SHANGHAI = timezone(timedelta(hours=8))
 DAILY_RUN_HOUR = 19  # the DAG runs daily at 19:00 Beijing time
 WAREHOUSE_DB = "bench_warehouse"
 FLOOR_DB = "bench_floor"
+# The suffix of the floor's second measure (after the esup run).
+AGAIN = " (again)"
 HOLDOUT_SCHEMA = "bench_holdout"
 TIMELINESS_SELECT = [
     "--select",
@@ -411,7 +414,7 @@ def calendar_rows(last_year: int) -> list[tuple[date, bool]]:
     return rows
 
 
-def run_floor(server: str, sources: list[Source], as_of: datetime, rec: Recorder) -> dict:
+def run_floor(server: str, sources: list[Source], as_of: datetime, rec: Recorder, label: str = "") -> dict:
     pg.drop_database(server, FLOOR_DB)
     url = pg.ensure_database(server, FLOOR_DB)
     tables = tables_of_kind("department")
@@ -423,7 +426,7 @@ def run_floor(server: str, sources: list[Source], as_of: datetime, rec: Recorder
 
     departments = [s for s in sources if s.kind == "department"]
     copied = 0
-    with rec.measure("floor COPY") as m:
+    with rec.measure("floor COPY" + label) as m:
         for source in departments:
             with psycopg.connect(source.resolved_url()) as src, psycopg.connect(url) as dst:
                 for table in tables:
@@ -450,7 +453,7 @@ def run_floor(server: str, sources: list[Source], as_of: datetime, rec: Recorder
             "share": 0.2,
             "risk_share": 0.5,
         }
-        with rec.measure("floor SQL") as m:
+        with rec.measure("floor SQL" + label) as m:
             # The calendar table with a running working-day number.
             with conn.cursor().copy("copy calendar (calendar_date, is_workday) from stdin") as copy:
                 for row in calendar_rows(as_of.year + 2):
@@ -645,6 +648,9 @@ def run_size(server: str, cases: int, args, sampler: MemorySampler) -> dict:
                 console.print(f"            mart  {_statuses(out['mart_statuses'])}")
         if "expectations" in phases:
             expectations(rec, "expectations", warehouse_url, as_of_full)
+        if "floor" in out and {"ingest", "dbt", "expectations"} <= phases:
+            # The machine's speed drifts within minutes: the floor again, after the esup run it bounds.
+            out["floor_again"] = run_floor(server, sources, as_of_full, rec, AGAIN)
         if "timeliness" in phases:
             out["dbt_timeliness"] = dbt_build(
                 rec, "dbt build (timeliness models)", warehouse_url, as_of_full, TIMELINESS_SELECT
@@ -685,6 +691,11 @@ def _sum(*values: float | None) -> float | None:
     return None if any(v is None for v in values) else sum(values)
 
 
+def _mean(*values: float | None) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
 def _model_seconds(build: dict | None, models: tuple[str, ...]) -> float | None:
     """Summed execution time of these models in one dbt build (None when the build did not run)."""
     if not build or not build.get("nodes"):
@@ -707,7 +718,9 @@ def figures(result: dict) -> dict:
     """The headline figures of one size."""
     ms = result["measures"]
     s = lambda name: _seconds(result, name)  # noqa: E731
-    floor = _sum(s("floor COPY"), s("floor SQL"))
+    # The floor's figures are the mean of its two measures, before and after the esup run.
+    copy_s, sql_s = _mean(s("floor COPY"), s("floor COPY" + AGAIN)), _mean(s("floor SQL"), s("floor SQL" + AGAIN))
+    floor = _sum(copy_s, sql_s)
     run = _sum(s("ingestion"), s("dbt build (full)"), s("expectations"))
     ingest_dbt = _sum(s("ingestion"), s("dbt build (full)"))
     incremental = _sum(s("incremental ingestion"), s("incremental dbt build"))
@@ -715,8 +728,10 @@ def figures(result: dict) -> dict:
     fig: dict = {
         "simulate_s": s("simulate"),
         "floor_s": floor,
-        "floor_copy_s": s("floor COPY"),
-        "floor_sql_s": s("floor SQL"),
+        "floor_copy_s": copy_s,
+        "floor_sql_s": sql_s,
+        "floor_first_s": _sum(s("floor COPY"), s("floor SQL")),
+        "floor_again_s": _sum(s("floor COPY" + AGAIN), s("floor SQL" + AGAIN)),
         "ingestion_s": s("ingestion"),
         "dbt_full_s": s("dbt build (full)"),
         "expectations_s": s("expectations"),
@@ -742,8 +757,8 @@ def figures(result: dict) -> dict:
     }
     if fig["timeliness_full_model_s"] and fig["timeliness_daily_model_s"] is not None:
         fig["timeliness_daily_pct"] = round(100 * fig["timeliness_daily_model_s"] / fig["timeliness_full_model_s"], 1)
-    if "floor COPY" in ms and ms["floor COPY"]["seconds"]:
-        fig["copy_rows_per_s"] = round(ms["floor COPY"]["rows"] / ms["floor COPY"]["seconds"])
+    if "floor COPY" in ms and copy_s:
+        fig["copy_rows_per_s"] = round(ms["floor COPY"]["rows"] / copy_s)
     if "ingestion" in ms and ms["ingestion"]["seconds"]:
         ing = ms["ingestion"]
         fig["ingest_rows_per_s"] = round(ing["source_rows"] / ing["seconds"])
@@ -813,7 +828,7 @@ def targets(results: list[dict], linear: list[dict]) -> list[dict]:
             "whole esup run on 1M ≤ 5× floor",
             f"{f['esup_run_s']:.1f} s = {f['run_vs_floor']}× floor ({f['floor_s']:.1f} s)",
             ("PASS" if f["esup_run_s"] <= limit else "FAIL") + ("" if at_1m else f" (at {size})"),
-            "ingest + dbt build + expectations; floor measured in the same run",
+            "ingest + dbt build + expectations; floor measured in the same run, before and after it (mean)",
         )
     else:
         add("whole esup run on 1M ≤ 5× floor", "—", "not measured")
@@ -883,7 +898,7 @@ def fmt_s(v: float | None) -> str:
 SUMMARY_COLUMNS = (
     ("cases", lambda r: f"{r['cases']:,}"),
     ("simulate s", lambda r: fmt_s(r["figures"]["simulate_s"])),
-    ("floor s (COPY+SQL)", lambda r: _floor_text(r["figures"])),
+    ("floor s (COPY+SQL) [before → after]", lambda r: _floor_text(r["figures"])),
     ("ingestion s", lambda r: fmt_s(r["figures"]["ingestion_s"])),
     ("ingest/COPY rows/s", lambda r: _ratio_text(r["figures"].get("ingest_vs_copy"))),
     ("dbt full s", lambda r: fmt_s(r["figures"]["dbt_full_s"])),
@@ -908,7 +923,10 @@ def _ratio_text(v: float | None) -> str:
 def _floor_text(f: dict) -> str:
     if f["floor_s"] is None:
         return "—"
-    return f"{f['floor_s']:.1f} ({f['floor_copy_s']:.1f}+{f['floor_sql_s']:.1f})"
+    text = f"{f['floor_s']:.1f} ({f['floor_copy_s']:.1f}+{f['floor_sql_s']:.1f})"
+    if f.get("floor_again_s") is not None:
+        text += f" [{f['floor_first_s']:.1f} → {f['floor_again_s']:.1f}]"
+    return text
 
 
 def _run_text(f: dict) -> str:
@@ -1076,7 +1094,9 @@ METHOD = [
     "database (the all-text legacy source with ON_ERROR ignore), then a calendar table with a running "
     "working-day number (chinese-calendar + the override seed) and one CREATE TABLE AS statement: current "
     "versions, the power version in force, overlapping suspensions merged, promised due date, elapsed WD and "
-    "T5/T6 status. Its status counts are stored beside the mart's for comparison.",
+    "T5/T6 status. Its status counts are stored beside the mart's for comparison. It is measured twice, "
+    "before the ingestion and after the expectations, and its figures are the mean of both: the machine's "
+    "speed drifts by 10-20 % within minutes, and the esup run lies between the two.",
     "Timeliness models alone: dbt build --select path:models/intermediate/timeliness "
     "path:models/intermediate/calendar case_timeliness node_timeliness --full-refresh (models and their "
     "tests, built whole: they are incremental, ADR 0006), after the full build, same as_of. In the daily run "

@@ -37,6 +37,19 @@ end
 $$
 {%- endmacro %}
 
+{#- Post-hook: a unique index on the model's business key (nulls equal, as in a GROUP BY), in place
+    of a test that groups the whole table. For a big table whose daily run replaces a few rows by
+    key (upload_timeliness: 1 % of 5.4M rows at 1M cases): the daily delete finds them through it
+    (0.4 s instead of 1.5 s), and a full build spends less on it than on the test (4.6 s instead of
+    6.6 s). Where a daily run rewrites a tenth of the rows (the case marts), keeping the index
+    up to date costs more than the test (+1.5 s for node_timeliness' 250k rows), so those keep it. -#}
+{% macro unique_key_index(columns) -%}
+    {{ create_index_once(
+        columns | join(', '), none,
+        '%USING btree (' ~ columns | join(', ') ~ ') NULLS NOT DISTINCT', unique=true,
+    ) }}
+{%- endmacro %}
+
 {#- The indexes only a daily (incremental) run reads, created by the first such run before the
     model's own SQL: a full build has no use for them (every row carries the same as_of), and
     building them there would cost it about 5 % at 1M cases. A full refresh drops them with the

@@ -245,19 +245,23 @@ def test_personal_data_stays_in_the_raw_layer(built_warehouse):
     assert phones and all(phone[3:7] == "****" for (phone,) in phones)
 
 
-def test_the_warehouse_refuses_a_second_current_version_of_a_node(built_warehouse):
-    """One current version per case node: a unique partial index on the node history enforces it
-    on every write (it replaces a test grouping every current node on every run)."""
+@pytest.mark.parametrize(
+    "table, rows",
+    [
+        # one current version per case node: a unique partial index
+        ("staging.stg_exchange__case_node_versions", "where is_current"),
+        # one row per event (macro unique_key_index)
+        ("marts.upload_timeliness", ""),
+    ],
+)
+def test_the_warehouse_refuses_a_second_row_for_a_key(built_warehouse, table, rows):
+    """A unique index enforces the key on every write; it replaces a test that grouped the whole
+    table on every run."""
     with psycopg.connect(built_warehouse) as wh:
-        current = wh.execute(
-            "select count(*) from staging.stg_exchange__case_node_versions where is_current"
-        ).fetchone()[0]
+        present = wh.execute(f"select count(*) from {table} {rows}").fetchone()[0]
         with pytest.raises(psycopg.errors.UniqueViolation):
-            wh.execute(
-                "insert into staging.stg_exchange__case_node_versions"
-                " select * from staging.stg_exchange__case_node_versions where is_current limit 1"
-            )
-    assert current > 0
+            wh.execute(f"insert into {table} select * from {table} {rows} limit 1")
+    assert present > 0
 
 
 def test_backfilling_reproduces_each_evaluation_time(simulated_city, earlier_warehouse, built_warehouse):
