@@ -115,10 +115,6 @@ def start(data_dir: Path | None = None, port: int | None = None) -> str:
                 # No replica and no archive: a table dbt creates (or truncates) in its transaction
                 # is then written without WAL, most of the cost of a full build.
                 "wal_level = minimal\nmax_wal_senders = 0\n"
-                # The warehouse is read from memory, where a random page costs about what a
-                # sequential one does; at the default 4 a daily run's deletes scanned whole marts
-                # (1.5 s for upload_timeliness at 1M cases) instead of reading its key index (0.4 s).
-                "random_page_cost = 1.1\n"
             )
     if not is_running(data_dir):
         log = data_dir / "server.log"
