@@ -1096,7 +1096,7 @@ METHOD = [
     "versions, the power version in force, overlapping suspensions merged, promised due date, elapsed WD and "
     "T5/T6 status. Its status counts are stored beside the mart's for comparison. It is measured twice, "
     "before the ingestion and after the expectations, and its figures are the mean of both: the machine's "
-    "speed drifts by 10-20 % within minutes, and the esup run lies between the two.",
+    "speed drifts by up to a quarter within minutes, and the esup run lies between the two.",
     "Timeliness models alone: dbt build --select path:models/intermediate/timeliness "
     "path:models/intermediate/calendar case_timeliness node_timeliness --full-refresh (models and their "
     "tests, built whole: they are incremental, ADR 0006), after the full build, same as_of. In the daily run "

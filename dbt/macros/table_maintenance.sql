@@ -37,14 +37,11 @@ end
 $$
 {%- endmacro %}
 
-{#- Post-hook: a unique index on the model's business key (nulls equal, as in a GROUP BY), in place
-    of a test that groups the whole table. It checks every write against every row, the rows an
-    incremental run keeps included (the test checked only the run's own rows), and costs about
-    what the test did: for upload_timeliness' 5.4M rows at 1M cases, building it takes 4.6 s where
-    the test took 6.6 s, and a daily run keeps it up to date for its 1 % of new rows. The case
-    marts rewrite a tenth of their rows a day, where the index costs more than the test
-    (inserting node_timeliness' 250k daily rows: 2.0 s with it, 0.55 s without), so they keep the
-    test. -#}
+{#- Post-hook: a unique index on the model's business key (upload_timeliness), in place of a test
+    that groups the whole table. It checks every write against every row, the rows an incremental
+    run keeps included, and costs about what the test did. The case marts rewrite a tenth of their
+    rows a day, where keeping it up to date costs more than the test: they keep the test. Figures in
+    ADR 0006. -#}
 {% macro unique_key_index(columns) -%}
     {{ create_index_once(
         columns | join(', '), none,
