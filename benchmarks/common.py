@@ -31,6 +31,7 @@ PG_SETTINGS = (
     "synchronous_commit",
     "max_parallel_workers_per_gather",
     "jit",
+    "autovacuum_vacuum_insert_threshold",
 )
 
 

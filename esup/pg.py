@@ -115,6 +115,11 @@ def start(data_dir: Path | None = None, port: int | None = None) -> str:
                 # No replica and no archive: a table dbt creates (or truncates) in its transaction
                 # is then written without WAL, most of the cost of a full build.
                 "wal_level = minimal\nmax_wal_senders = 0\n"
+                # No vacuum triggered by inserts alone. A build writes every table afresh; such a
+                # vacuum then competes with it for the two cores, and the free space it records in
+                # every page spreads a daily run's new rows over the whole table, which defeats the
+                # upload-order BRIN indexes (ADR 0006). Vacuum after deletes is unchanged.
+                "autovacuum_vacuum_insert_threshold = -1\n"
             )
     if not is_running(data_dir):
         log = data_dir / "server.log"

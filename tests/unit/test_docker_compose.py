@@ -78,3 +78,15 @@ def test_shared_settings_exist_and_init_creates_the_databases():
     init = (ROOT / "config" / "postgres-init.sql").read_text()
     assert "create database airflow" in init and "create database superset" in init
     assert Path(ROOT / "Dockerfile").exists()
+
+
+def test_the_postgres_service_runs_with_the_embedded_servers_settings(compose, pg_server):
+    """Each `-c` setting of the compose server is the embedded server's too (esup/pg.py)."""
+    import psycopg
+
+    command = compose["services"]["postgres"]["command"]
+    flags = [command[i + 1].split("=", 1) for i, arg in enumerate(command) if arg == "-c"]
+    assert "autovacuum_vacuum_insert_threshold" in dict(flags)
+    with psycopg.connect(pg_server) as conn:
+        for name, value in flags:
+            assert conn.execute("select current_setting(%s)", (name,)).fetchone()[0] == value, name
