@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 
+import psycopg
 import pytest
 import yaml
 
@@ -82,8 +83,6 @@ def test_shared_settings_exist_and_init_creates_the_databases():
 
 def test_the_postgres_service_runs_with_the_embedded_servers_settings(compose, pg_server):
     """Each `-c` setting of the compose server is the embedded server's too (esup/pg.py)."""
-    import psycopg
-
     command = compose["services"]["postgres"]["command"]
     flags = [command[i + 1].split("=", 1) for i, arg in enumerate(command) if arg == "-c"]
     assert "autovacuum_vacuum_insert_threshold" in dict(flags)
