@@ -8,7 +8,7 @@ For each size (cases) the script, on its own PostgreSQL (data in ``.esup/bench-p
    then one set-based SQL statement giving each case its promised due date, elapsed WD
    (suspensions removed) and T5/T6 status from a calendar table with a running working-day number;
 4. measures the pipeline as ``esup run`` does it: ingestion (prepare + ingest_all), ``dbt build``
-   of the whole project, Great Expectations; then the floor again (the machine's speed drifts, so
+   of the whole project, Great Expectations; then the floor again (the machine's speed varies, so
    the figures use the mean of both), and the timeliness models alone (``--select``);
 5. puts the held-back day back and measures the next day's run (ingest + dbt build + expectations).
 
@@ -649,7 +649,7 @@ def run_size(server: str, cases: int, args, sampler: MemorySampler) -> dict:
         if "expectations" in phases:
             expectations(rec, "expectations", warehouse_url, as_of_full)
         if "floor" in out and {"ingest", "dbt", "expectations"} <= phases:
-            # The machine's speed drifts within minutes: the floor again, after the esup run it bounds.
+            # The machine's speed varies within minutes: the floor again, after the esup run it bounds.
             out["floor_again"] = run_floor(server, sources, as_of_full, rec, AGAIN)
         if "timeliness" in phases:
             out["dbt_timeliness"] = dbt_build(
@@ -1095,8 +1095,9 @@ METHOD = [
     "working-day number (chinese-calendar + the override seed) and one CREATE TABLE AS statement: current "
     "versions, the power version in force, overlapping suspensions merged, promised due date, elapsed WD and "
     "T5/T6 status. Its status counts are stored beside the mart's for comparison. It is measured twice, "
-    "before the ingestion and after the expectations, and its figures are the mean of both: the machine's "
-    "speed drifts by up to a quarter within minutes, and the esup run lies between the two.",
+    "before the ingestion and after the expectations, and its figures are the mean of both: the esup run "
+    "lies between the two. The two differed by up to a quarter while the server still vacuumed the tables a "
+    "build had just written (ADR 0006), by a tenth at most since.",
     "Timeliness models alone: dbt build --select path:models/intermediate/timeliness "
     "path:models/intermediate/calendar case_timeliness node_timeliness --full-refresh (models and their "
     "tests, built whole: they are incremental, ADR 0006), after the full build, same as_of. In the daily run "
