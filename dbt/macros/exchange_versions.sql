@@ -55,20 +55,24 @@ cleaned as (
 
 final as (
 
-    -- One sort serves both: the current version is the last in upload order.
+    -- One sort and one pass: the current version is the last in upload order. The frame is the
+    -- whole record, so count, min and max see all its versions (row_number and lead ignore the
+    -- frame); a second window without the order would buffer every record again (1.3 s of the
+    -- node history's 9 s at 1M cases).
     select
         *,
-        row_number() over upload_order as version_number,
-        row_number() over upload_order = count(*) over record as is_current
+        row_number() over record as version_number,
+        row_number() over record = count(*) over record as is_current
         {%- if ranged %},
-        lead(uploaded_at) over upload_order as next_uploaded_at,
+        lead(uploaded_at) over record as next_uploaded_at,
         uploaded_at = min(uploaded_at) over record as is_first_upload,
         min(uploaded_at) over record < max(uploaded_at) over record as is_reuploaded
         {%- endif %}
     from cleaned
-    window
-        record as (partition by {{ partition }}),
-        upload_order as (partition by {{ partition }} order by uploaded_at, exchange_id)
+    window record as (
+        partition by {{ partition }} order by uploaded_at, exchange_id
+        rows between unbounded preceding and unbounded following
+    )
 
 )
 

@@ -37,11 +37,13 @@ end
 $$
 {%- endmacro %}
 
-{#- Post-hook: a unique index on the model's business key (upload_timeliness), in place of a test
-    that groups the whole table. It checks every write against every row, the rows an incremental
-    run keeps included, and costs about what the test did. The case marts rewrite a tenth of their
-    rows a day, where keeping it up to date costs more than the test: they keep the test. Figures in
-    ADR 0006. -#}
+{#- Post-hook: a unique index on the model's business key, in place of a test that groups the
+    whole table. It checks every write against every row, the rows an incremental run keeps
+    included. List the columns most distinct first: the index sorts on the first one's leading
+    bytes, so at 1M cases upload_timeliness' key builds in 2.3 s with record_key first against
+    5.8 s with department_code first, and Q7's 3.4M rows in 1.1 s against the test's 3.2 s. The
+    case marts rewrite a tenth of their rows a day, where keeping such an index up to date costs
+    more than the test: they keep the test. Figures in ADR 0006. -#}
 {% macro unique_key_index(columns) -%}
     {{ create_index_once(
         columns | join(', '), none,

@@ -250,8 +250,11 @@ def test_personal_data_stays_in_the_raw_layer(built_warehouse):
     [
         # one current version per case node: a unique partial index
         ("staging.stg_exchange__case_node_versions", "where is_current"),
-        # one row per event (macro unique_key_index)
+        # one row per event or checked record (macro unique_key_index)
         ("marts.upload_timeliness", ""),
+        ("intermediate.int_quality_q5_case_powers", ""),
+        ("intermediate.int_quality_q7_handler_accounts", ""),
+        ("intermediate.int_quality_q9_case_traces", ""),
     ],
 )
 def test_the_warehouse_refuses_a_second_row_for_a_key(built_warehouse, table, rows):

@@ -6,6 +6,7 @@
     materialized='incremental',
     incremental_strategy='replace_changed_cases',
     on_schema_change='append_new_columns',
+    post_hook="{{ unique_key_index(['record_key', 'record_type', 'department_code']) }}",
 ) }}
 with cases as (
 

@@ -9,6 +9,7 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
+    post_hook="{{ unique_key_index(['record_key', 'record_type', 'department_code']) }}",
     pre_hook="{{ q7_delete_recomputed() }}",
 ) }}
 -- What an incremental run reads to find the nodes to recompute:

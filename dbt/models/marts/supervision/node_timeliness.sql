@@ -49,7 +49,9 @@ suspension_periods as (
 
 ),
 
-calendar as (
+-- Read four times, so PostgreSQL would write it out; a CTE scan cannot run in a parallel worker,
+-- which kept the 3.4M nodes' date lookups in one process (CTAS 9.0 s -> 6.8 s at 1M cases).
+calendar as not materialized (
 
     select * from {{ ref('int_calendar_days_numbered') }}
 

@@ -8,7 +8,7 @@
     unique_key=['department_code', 'record_type', 'record_key'],
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
-    post_hook="{{ unique_key_index(['department_code', 'record_type', 'record_key']) }}",
+    post_hook="{{ unique_key_index(['record_key', 'record_type', 'department_code']) }}",
 ) }}
 {%- set watermarks = version_watermarks('last_ingest_run_id', 'last_uploaded_at') %}
 with acceptances as (
