@@ -45,6 +45,9 @@ def dbt_env(warehouse_url: str) -> dict[str, str]:
         "ESUP_DBT_PASSWORD": unquote(parts.password or ""),
         "ESUP_DBT_DBNAME": parts.path.lstrip("/") or "esup",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        # Every connection dbt opens counts in Beijing time: the models cast instants to dates in
+        # the session's zone (dbt macro shanghai_date), and the run checks it before it starts.
+        "PGTZ": "Asia/Shanghai",
     }
 
 

@@ -17,7 +17,23 @@
     ({{ as_of() }} at time zone 'Asia/Shanghai')::date
 {%- endmacro %}
 
-{#- The Asia/Shanghai date of an instant (T4: 07:30 Beijing time on 6 May is a 6 May date). -#}
+{#- The Asia/Shanghai date of an instant (T4: 07:30 Beijing time on 6 May is a 6 May date).
+    The cast reads the session's time zone, which is Asia/Shanghai on every connection dbt opens
+    (esup sets PGTZ; the run refuses to start otherwise: macro assert_shanghai_session). Naming the
+    zone instead costs a lookup by name per value: 0.84 s against 0.17 s for 3.4M node start times,
+    and node_timeliness' full build 13.4 s against 9.8 s at 1M cases, without parallel workers. -#}
 {% macro shanghai_date(column) -%}
-    ({{ column }} at time zone 'Asia/Shanghai')::date
+    ({{ column }})::date
+{%- endmacro %}
+
+{#- on-run-start: the models' dates are Beijing dates only in a session whose time zone is
+    Asia/Shanghai (macro shanghai_date); any other zone stops the run before it writes anything. -#}
+{% macro assert_shanghai_session() -%}
+do $$
+begin
+    if current_setting('TimeZone') <> 'Asia/Shanghai' then
+        raise exception 'the session time zone is %, but the models count Beijing dates: connect with PGTZ=Asia/Shanghai (esup run sets it) or set the server''s timezone to Asia/Shanghai', current_setting('TimeZone');
+    end if;
+end
+$$
 {%- endmacro %}

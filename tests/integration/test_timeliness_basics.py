@@ -6,13 +6,17 @@ Oct 10 (Sat) are make-up working days, Oct 1-7 is the National Day holiday; Nove
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
 
-from esup import pg, pipeline
+from esup import pg, pipeline, settings
 from esup.sources import Source
 from tests.integration.exchange_fixtures import create_exchange, insert_rows
 
@@ -275,6 +279,35 @@ def test_dates_are_beijing_dates_T4(timeliness):
     cases = [r for key, r in timeliness.items() if key != "nodes"]
     assert all(r["as_of"] == AS_OF for r in cases)
     assert not any(r["calendar_provisional"] for r in cases)
+
+
+def test_a_session_in_another_time_zone_is_refused_T4(pg_server, tmp_path):
+    """Instants become dates in the session's time zone (dbt macro shanghai_date), so dbt run by
+    hand over a UTC connection stops before any model and says how to fix it."""
+    pg.drop_database(pg_server, "tl_utc")
+    warehouse = pg.ensure_database(pg_server, "tl_utc")
+    project = str(settings.dbt_project_dir())
+    env = {**os.environ, **pipeline.dbt_env(warehouse), "PGTZ": "UTC", "ESUP_AS_OF": AS_OF.isoformat()}
+    command = [
+        str(Path(sys.executable).parent / "dbt"),
+        "run",
+        "--select",
+        "int_calendar_days_numbered",
+        *("--project-dir", project, "--profiles-dir", project),
+        *("--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")),
+    ]
+    done = subprocess.run(
+        command,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode != 0
+    assert "the session time zone is UTC" in done.stdout
+    with psycopg.connect(warehouse) as conn:
+        assert conn.execute("select to_regclass('intermediate.int_calendar_days_numbered')").fetchone()[0] is None
+    pg.drop_database(pg_server, "tl_utc")
 
 
 def test_exempt_days_are_reported_beside_the_facts_T9(timeliness):
