@@ -42,8 +42,8 @@ $$
     included. List the columns most distinct first: the index sorts on the first one's leading
     bytes, so at 1M cases upload_timeliness' key builds in 2.3 s with record_key first against
     5.8 s with department_code first, and Q7's 3.4M rows in 1.1 s against the test's 3.2 s. The
-    case marts rewrite a tenth of their rows a day, where keeping such an index up to date costs
-    more than the test: they keep the test. Figures in ADR 0006. -#}
+    case marts rewrite a tenth of their rows a day; keeping their index up to date costs about
+    what their test cost a daily run. Figures in ADR 0006. -#}
 {% macro unique_key_index(columns) -%}
     {{ create_index_once(
         columns | join(', '), none,

@@ -252,6 +252,8 @@ def test_personal_data_stays_in_the_raw_layer(built_warehouse):
         ("staging.stg_exchange__case_node_versions", "where is_current"),
         # one row per event or checked record (macro unique_key_index)
         ("marts.upload_timeliness", ""),
+        ("marts.case_timeliness", ""),
+        ("marts.node_timeliness", ""),
         ("intermediate.int_quality_q5_case_powers", ""),
         ("intermediate.int_quality_q7_handler_accounts", ""),
         ("intermediate.int_quality_q9_case_traces", ""),

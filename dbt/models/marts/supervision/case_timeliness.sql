@@ -9,6 +9,7 @@
     materialized='incremental',
     incremental_strategy='replace_cases',
     on_schema_change='append_new_columns',
+    post_hook="{{ unique_key_index(['case_no', 'department_code']) }}",
 ) }}
 with cases as (
 

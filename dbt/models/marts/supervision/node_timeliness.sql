@@ -13,11 +13,14 @@
     materialized='incremental',
     incremental_strategy='replace_cases',
     on_schema_change='append_new_columns',
-    post_hook="{{ create_index_once(
-        '(elapsed_wd - limit_wd) desc, case_no, node_seq',
-        'over_limit is true and is_finished is false',
-        '%WHERE ((over_limit IS TRUE) AND (is_finished IS FALSE))',
-    ) }}",
+    post_hook=[
+        "{{ unique_key_index(['case_no', 'node_seq', 'department_code']) }}",
+        "{{ create_index_once(
+            '(elapsed_wd - limit_wd) desc, case_no, node_seq',
+            'over_limit is true and is_finished is false',
+            '%WHERE ((over_limit IS TRUE) AND (is_finished IS FALSE))',
+        ) }}",
+    ],
 ) }}
 with case_nodes as not materialized (
 
