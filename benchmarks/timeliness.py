@@ -3,14 +3,16 @@
 For each size (cases) the script, on its own PostgreSQL (data in ``.esup/bench-pg``, a free port):
 
 1. simulates the exchange databases (timed and reported, not part of the pipeline);
-2. holds back the last day of uploads, so the daily incremental run has one real day to bring;
+2. holds back the last two days of uploads, so each of two daily runs has one real day to bring;
 3. measures the floor: COPY every exchange row of the department sources into another database,
    then one set-based SQL statement giving each case its promised due date, elapsed WD
    (suspensions removed) and T5/T6 status from a calendar table with a running working-day number;
 4. measures the pipeline as ``esup run`` does it: ingestion (prepare + ingest_all), ``dbt build``
    of the whole project, Great Expectations; then the floor again (the machine's speed varies, so
    the figures use the mean of both), and the timeliness models alone (``--select``);
-5. puts the held-back day back and measures the next day's run (ingest + dbt build + expectations).
+5. puts the held-back days back one at a time and measures each day's run (ingest + dbt build +
+   expectations). The second is the steady state judged against the target; the first, right after
+   the full build, also pays one-off costs and is reported beside it.
 
 Peak memory is the proportional set size (PSS) of this process, its children and every process of
 the benchmark's PostgreSQL, sampled every 0.25 s. Figures go to ``benchmarks/results/`` as one JSON
@@ -201,7 +203,7 @@ class Recorder:
 
 
 # --------------------------------------------------------------------------------------------
-# Holding back the last day of uploads
+# Holding back the last two days of uploads
 # --------------------------------------------------------------------------------------------
 
 
@@ -257,7 +259,9 @@ def hold_back(sources: list[Source], cutoff: datetime) -> int:
 
 
 def bring_back(sources: list[Source], until: datetime) -> int:
-    """Put back the held rows uploaded up to ``until`` (again a range of exchange_ids); return the count."""
+    """Put back the held rows uploaded up to ``until`` (again a range of exchange_ids); return the count.
+
+    Called once per simulated day: the rows it puts back leave the held table."""
     restored = 0
     for source in sources:
         with psycopg.connect(source.resolved_url()) as conn:
@@ -272,11 +276,11 @@ def bring_back(sources: list[Source], until: datetime) -> int:
                 ).fetchone()[0]
                 restored += conn.execute(
                     sql.SQL(
-                        "insert into exchange.{} select * from {} where exchange_id < %s order by exchange_id"
-                    ).format(name, held),
+                        "with day as (delete from {} where exchange_id < %s returning *)"
+                        " insert into exchange.{} select * from day order by exchange_id"
+                    ).format(held, name),
                     (split if split is not None else 2**62,),
                 ).rowcount
-            conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(HOLDOUT_SCHEMA)))
             conn.commit()
     return restored
 
@@ -597,12 +601,17 @@ def daily_scope(warehouse_url: str, since: datetime, until: datetime) -> dict:
 def run_size(server: str, cases: int, args, sampler: MemorySampler) -> dict:
     rec = Recorder(sampler)
     end = simulate.DEFAULT_END
-    as_of_full = datetime.combine(end - timedelta(days=1), datetime.min.time(), SHANGHAI).replace(hour=DAILY_RUN_HOUR)
-    as_of_next = as_of_full + timedelta(days=1)
+    # Two days held back: the first daily run after a full build also pays one-off costs (the
+    # indexes only daily runs need, the first reads of freshly written tables); the second is the
+    # steady state a deployment lives in, and the one judged against the target.
+    as_of_full = datetime.combine(end - timedelta(days=2), datetime.min.time(), SHANGHAI).replace(hour=DAILY_RUN_HOUR)
+    as_of_first = as_of_full + timedelta(days=1)
+    as_of_next = as_of_first + timedelta(days=1)
     sources_file = BENCH_DIR / "home" / f"sources-{cases}.yml"
     out: dict = {
         "cases": cases,
         "as_of_full": as_of_full.isoformat(),
+        "as_of_first_daily": as_of_first.isoformat(),
         "as_of_next": as_of_next.isoformat(),
         # Others may commit while a run lasts: each size records the code it measured.
         "git_commit": git("rev-parse", "--short", "HEAD"),
@@ -623,7 +632,7 @@ def run_size(server: str, cases: int, args, sampler: MemorySampler) -> dict:
     }
     out["simulated_rows"] = {"total": summary["total_rows"], "department_tables": department_rows}
 
-    with rec.measure("hold back the last day") as m:
+    with rec.measure("hold back the last two days") as m:
         m.extra["rows_held_back"] = hold_back(sources, as_of_full)
 
     warehouse_url = pg.ensure_database(server, WAREHOUSE_DB)
@@ -656,11 +665,17 @@ def run_size(server: str, cases: int, args, sampler: MemorySampler) -> dict:
                 rec, "dbt build (timeliness models)", warehouse_url, as_of_full, TIMELINESS_SELECT
             )
         if "incremental" in phases:
-            with rec.measure("bring back one day") as m:
+            with rec.measure("bring back the first day") as m:
+                m.extra["rows_new"] = bring_back(sources, as_of_first)
+            ingest(rec, "first daily ingestion", warehouse_url, sources)
+            out["dbt_first_daily"] = dbt_build(rec, "first daily dbt build", warehouse_url, as_of_first)
+            if "expectations" in phases:
+                expectations(rec, "first daily expectations", warehouse_url, as_of_first)
+            with rec.measure("bring back the second day") as m:
                 m.extra["rows_new"] = bring_back(sources, as_of_next)
             ingest(rec, "incremental ingestion", warehouse_url, sources)
             out["dbt_incremental"] = dbt_build(rec, "incremental dbt build", warehouse_url, as_of_next)
-            out["daily_scope"] = daily_scope(warehouse_url, as_of_full, as_of_next)
+            out["daily_scope"] = daily_scope(warehouse_url, as_of_first, as_of_next)
             if "expectations" in phases:
                 expectations(rec, "incremental expectations", warehouse_url, as_of_next)
     finally:
@@ -725,6 +740,7 @@ def figures(result: dict) -> dict:
     ingest_dbt = _sum(s("ingestion"), s("dbt build (full)"))
     incremental = _sum(s("incremental ingestion"), s("incremental dbt build"))
     incremental_run = _sum(incremental, s("incremental expectations"))
+    first_daily = _sum(s("first daily ingestion"), s("first daily dbt build"))
     fig: dict = {
         "simulate_s": s("simulate"),
         "floor_s": floor,
@@ -745,6 +761,8 @@ def figures(result: dict) -> dict:
             else None
         ),
         "incremental_run_pct": round(100 * incremental_run / run, 1) if incremental_run and run else None,
+        "first_daily_s": first_daily,
+        "first_daily_pct": round(100 * first_daily / ingest_dbt, 1) if first_daily and ingest_dbt else None,
         "timeliness_full_model_s": _model_seconds(result.get("dbt_full"), TIMELINESS_MODELS),
         "timeliness_daily_model_s": _model_seconds(result.get("dbt_incremental"), TIMELINESS_MODELS),
         **_scope_figures(result.get("daily_scope")),
@@ -863,7 +881,8 @@ def targets(results: list[dict], linear: list[dict]) -> list[dict]:
             "daily incremental run < 5 % of the full build",
             f"{f['incremental_pct']} % (ingest+dbt); dbt alone {f['incremental_dbt_pct']} %",
             ("PASS" if f["incremental_pct"] < 5 else "FAIL") + f" (at {size})",
-            "one day of uploads after the full build"
+            "one day of uploads, the second daily run after the full build (the first: "
+            + (f"{f['first_daily_s']:.1f} s, {f['first_daily_pct']} %)" if f.get("first_daily_pct") else "not run)")
             + (
                 f"; it touched {f['daily_touched_cases']:,} cases ({f['daily_touched_pct']} %),"
                 f" and {f['daily_open_pct']} % of the cases are open"
@@ -1085,11 +1104,14 @@ def markdown(report: dict) -> str:
 METHOD = [
     "Each size is simulated (seed fixed, 2026-06-01 to 2026-11-20) on the benchmark's own PostgreSQL; "
     "the exchange databases, the floor database and the warehouse are dropped before the next size.",
-    "One day of new data: before anything is measured, every exchange row uploaded after 2026-11-19 19:00 "
-    "(the previous daily run) is moved aside. Floor, ingestion, full dbt build and expectations run at "
-    "as_of 2026-11-19T19:00+08:00 on the rest; then the rows uploaded up to 2026-11-20 19:00 are put back "
-    "(exchange_ids keep upload order, so the ingestion cursor sees exactly them as new) and the next day's "
-    "run (ingest + dbt build + expectations) is measured at as_of 2026-11-20T19:00+08:00.",
+    "Daily runs: before anything is measured, every exchange row uploaded after 2026-11-18 19:00 is moved "
+    "aside. Floor, ingestion, full dbt build and expectations run at as_of 2026-11-18T19:00+08:00 on the "
+    "rest. Then the rows uploaded up to 2026-11-19 19:00 are put back (exchange_ids keep upload order, so "
+    "the ingestion cursor sees exactly them as new) and the first daily run (ingest + dbt build + "
+    "expectations) runs at as_of 2026-11-19T19:00+08:00. It pays one-off costs: the indexes only daily runs "
+    "use, and the first reads of the tables the full build wrote. The same is done for the rows up to "
+    "2026-11-20 19:00: that second daily run, at as_of 2026-11-20T19:00+08:00, is the steady state and the "
+    "'incremental' figure; the first is reported beside it.",
     "Floor: psycopg COPY out of each department source's eight exchange tables into typed tables of another "
     "database (the all-text legacy source with ON_ERROR ignore), then a calendar table with a running "
     "working-day number (chinese-calendar + the override seed) and one CREATE TABLE AS statement: current "
