@@ -11,38 +11,45 @@
 {#- Condition on stg_exchange__case_nodes: the nodes with a version newer than the watermarks, and
     every node of a handler account with a version newer than them. One set of node keys, so the
     planner can look the few new ones up by the current-node index instead of testing each of the
-    3.4M nodes of a 1M-case city against two lists; the accounts are few, so they are looked at
-    first and the nodes are read for their handlers only when one changed. -#}
+    3.4M nodes of a 1M-case city against two lists. -#}
 {% macro q7_recomputed_nodes(watermarks) -%}
+    (source_name, case_no, node_seq) in (
+        {{ q7_recomputed_node_keys(watermarks, 'source_name, case_no, node_seq') }}
+    )
+{%- endmacro %}
+
+{#- The recomputed nodes' keys as `columns` of the node tables: the node versions newer than the
+    watermarks name their nodes themselves; the accounts are few, so they are looked at first and
+    the current nodes are read for their handlers only when one changed. -#}
+{% macro q7_recomputed_node_keys(watermarks, columns) -%}
     {%- set accounts = ref('stg_exchange__account_versions') -%}
     {%- set accounts_changed = run_query(
         "select exists (select from " ~ accounts ~ " where " ~ newer_than(watermarks) ~ ")"
     ).rows[0][0] -%}
-    (source_name, case_no, node_seq) in (
-        select source_name, case_no, node_seq from {{ ref('stg_exchange__case_node_versions') }}
+    select {{ columns }} from {{ ref('stg_exchange__case_node_versions') }}
+    where {{ newer_than(watermarks) }}
+    {%- if accounts_changed %}
+    union all
+    select {{ columns }} from {{ ref('stg_exchange__case_nodes') }}
+    where (department_code, handler_account) in (
+        select department_code, account_id from {{ accounts }}
         where {{ newer_than(watermarks) }}
-        {%- if accounts_changed %}
-        union all
-        select source_name, case_no, node_seq from {{ ref('stg_exchange__case_nodes') }}
-        where (department_code, handler_account) in (
-            select department_code, account_id from {{ accounts }}
-            where {{ newer_than(watermarks) }}
-        )
-        {%- endif %}
     )
+    {%- endif %}
 {%- endmacro %}
 
 {#- Pre-hook: delete the rows this run recomputes (the account rows, and the recomputed nodes'),
-    so that the new rows can be appended. Nothing to delete on a full build or an emptied table. -#}
+    so that the new rows can be appended. Nothing to delete on a full build or an emptied table.
+    The keys come straight from the node tables (a version carries its node's department):
+    selecting the current nodes whose key is among them read all 3.4M of a 1M-case city, about 2 s
+    of a daily run. -#}
 {% macro q7_delete_recomputed() -%}
     {%- set watermarks = q7_watermarks() if incremental_run() else none -%}
     {%- if watermarks is not none -%}
     delete from {{ this }}
     where record_type = 'account'
         or (record_type = 'case_node' and (department_code, record_key) in (
-            select department_code, case_no || '/' || node_seq
-            from {{ ref('stg_exchange__case_nodes') }}
-            where {{ q7_recomputed_nodes(watermarks) }}
+            {{ q7_recomputed_node_keys(watermarks, "department_code, case_no || '/' || node_seq") }}
         ))
     {%- endif -%}
 {%- endmacro %}
