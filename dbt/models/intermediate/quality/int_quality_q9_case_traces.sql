@@ -16,8 +16,10 @@ with cases as (
 
 ),
 
--- Read twice (missing, incomplete nodes): inlined, not written out whole (3.4M rows at 1M cases).
-case_nodes as not materialized (
+-- Read twice (missing, incomplete nodes). A full build inlines it rather than write out 3.4M rows
+-- at 1M cases; a daily run writes out its few nodes once instead of reading the node history twice
+-- (1.8-2.1 s -> 1.3 s at 1M cases).
+case_nodes as {{ 'materialized' if incremental_run() else 'not materialized' }} (
 
     select department_code, case_no, node_seq, handler_account, started_at, finished_at
     from {{ ref('stg_exchange__case_nodes') }}
