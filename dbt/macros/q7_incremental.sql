@@ -41,8 +41,8 @@
 {#- Pre-hook: delete the rows this run recomputes (the account rows, and the recomputed nodes'),
     so that the new rows can be appended. Nothing to delete on a full build or an emptied table.
     The keys come straight from the node tables (a version carries its node's department):
-    selecting the current nodes whose key is among them read all 3.4M of a 1M-case city, about 2 s
-    of a daily run. -#}
+    selecting the current nodes whose key is among them read all 3.4M of a 1M-case city (the
+    delete took 3.0 s of a daily run, 1.3 s now). -#}
 {% macro q7_delete_recomputed() -%}
     {%- set watermarks = q7_watermarks() if incremental_run() else none -%}
     {%- if watermarks is not none -%}
