@@ -21,6 +21,25 @@ from esup import settings
 
 SYSTEM_USER = "embedded_postgres"
 
+# The server's settings, in a file of the data dir that postgresql.conf includes last. It is
+# written again at every start, so a server created by an older version gets the current ones.
+SETTINGS_FILE = "esup.conf"
+SETTINGS = (
+    "# esup local defaults: written by esup/pg.py at every start; edit them there.\n"
+    # Sized for a 2-core, 24 GB machine; the warehouse does big set-based work.
+    "shared_buffers = 512MB\nwork_mem = 256MB\nmaintenance_work_mem = 512MB\n"
+    "max_connections = 200\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+    "timezone = 'Asia/Shanghai'\nlog_timezone = 'Asia/Shanghai'\n"
+    # No replica and no archive: a table dbt creates (or truncates) in its transaction is then
+    # written without WAL, most of the cost of a full build.
+    "wal_level = minimal\nmax_wal_senders = 0\n"
+    # No vacuum triggered by inserts alone. A build writes every table afresh; such a vacuum then
+    # competes with it for the two cores, and the free space it records in every page spreads a
+    # daily run's new rows over the whole table, which defeats the upload-order BRIN indexes
+    # (ADR 0006). Vacuum after deletes is unchanged.
+    "autovacuum_vacuum_insert_threshold = -1\n"
+)
+
 
 def _quiet_runtime_dir() -> None:
     """embedded-postgres resolves a runtime dir at import and warns without a private one."""
@@ -105,23 +124,8 @@ def start(data_dir: Path | None = None, port: int | None = None) -> str:
             ],
             **owner,
         )
-        with open(data_dir / "postgresql.conf", "a") as conf:
-            # Sized for a 2-core, 24 GB machine; the warehouse does big set-based work.
-            conf.write(
-                "\n# esup local defaults\n"
-                "shared_buffers = 512MB\nwork_mem = 256MB\nmaintenance_work_mem = 512MB\n"
-                "max_connections = 200\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
-                "timezone = 'Asia/Shanghai'\nlog_timezone = 'Asia/Shanghai'\n"
-                # No replica and no archive: a table dbt creates (or truncates) in its transaction
-                # is then written without WAL, most of the cost of a full build.
-                "wal_level = minimal\nmax_wal_senders = 0\n"
-                # No vacuum triggered by inserts alone. A build writes every table afresh; such a
-                # vacuum then competes with it for the two cores, and the free space it records in
-                # every page spreads a daily run's new rows over the whole table, which defeats the
-                # upload-order BRIN indexes (ADR 0006). Vacuum after deletes is unchanged.
-                "autovacuum_vacuum_insert_threshold = -1\n"
-            )
     if not is_running(data_dir):
+        _write_settings(data_dir)
         log = data_dir / "server.log"
         _run(
             [
@@ -142,6 +146,19 @@ def start(data_dir: Path | None = None, port: int | None = None) -> str:
     url = server_url(port=port)
     _wait_ready(url)
     return url
+
+
+def _write_settings(data_dir: Path) -> None:
+    """Write the settings file and make postgresql.conf include it, after anything it sets itself
+    (a server created before the file existed has the settings of its day appended there)."""
+    settings_file = data_dir / SETTINGS_FILE
+    settings_file.write_text(SETTINGS)
+    _chown(settings_file)
+    conf = data_dir / "postgresql.conf"
+    include = f"include_if_exists = '{SETTINGS_FILE}'"
+    if include not in conf.read_text().splitlines():
+        with open(conf, "a") as out:
+            out.write(f"\n{include}\n")
 
 
 def _wait_ready(url: str, timeout: float = 30) -> None:
