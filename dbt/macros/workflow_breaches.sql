@@ -6,7 +6,7 @@
     {%- if not execute -%}
         {{- return(false) -}}
     {%- endif -%}
-    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.name == 'int_workflow_breaches_dated' -%}
+    {%- for node in graph.get('nodes', {}).values() if node.resource_type == 'model' and node.name == 'int_workflow_breaches_dated' -%}
         {{- return(not node.config.meta.get('placeholder', false)) -}}
     {%- endfor -%}
     {{- return(false) -}}

@@ -209,15 +209,15 @@ final as (
         ranked.department_code,
         coalesce(units.name_zh, ranked.department_code) as department_name,
         ranked.county_code,
-        ranked.base,
-        ranked.deductions,
-        ranked.timeliness_deduction,
-        ranked.uploads_deduction,
-        ranked.cards_deduction,
-        ranked.workflows_deduction,
-        ranked.nodes_deduction,
-        ranked.bonuses,
-        ranked.score,
+        ranked.base::numeric(6, 2) as base,
+        ranked.deductions::numeric(6, 2) as deductions,
+        ranked.timeliness_deduction::numeric(6, 2) as timeliness_deduction,
+        ranked.uploads_deduction::numeric(6, 2) as uploads_deduction,
+        ranked.cards_deduction::numeric(6, 2) as cards_deduction,
+        ranked.workflows_deduction::numeric(6, 2) as workflows_deduction,
+        ranked.nodes_deduction::numeric(6, 2) as nodes_deduction,
+        ranked.bonuses::numeric(6, 2) as bonuses,
+        ranked.score::numeric(6, 2) as score,
         case
             when ranked.score >= rule_versions.grade_excellent_min then '优秀'
             when ranked.score >= rule_versions.grade_good_min then '良好'
@@ -228,7 +228,7 @@ final as (
         case when ranked.previous_period_start = (ranked.period_start - case ranked.period_type
             when 'month' then interval '1 month' when 'quarter' then interval '3 months'
             else interval '1 year' end)::date
-            then ranked.score - ranked.previous_score end as score_change,
+            then (ranked.score - ranked.previous_score)::numeric(6, 2) end as score_change,
         ranked.rule_version,
         -- P1: a period not yet over at the evaluation time
         {{ as_of_date() }} <= ranked.period_end as provisional,
