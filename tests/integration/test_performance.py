@@ -222,8 +222,14 @@ def scores(city, period_type: str, unit_type: str) -> dict:
     """(unit_code, period_start) -> (score, timeliness, uploads, cards, bonuses, grade, rank, change)."""
     return {
         (r["unit_code"], r["period_start"]): (
-            r["score"], r["timeliness_deduction"], r["uploads_deduction"], r["cards_deduction"], r["bonuses"],
-            r["grade"], r["rank"], r["score_change"],
+            r["score"],
+            r["timeliness_deduction"],
+            r["uploads_deduction"],
+            r["cards_deduction"],
+            r["bonuses"],
+            r["grade"],
+            r["rank"],
+            r["score_change"],
         )
         for r in city[FINAL]["scores"]
         if r["period_type"] == period_type and r["unit_type"] == unit_type and r["period_start"].year == 2026
