@@ -89,6 +89,22 @@ TIMELINESS_MODELS = (
     "case_timeliness",
     "node_timeliness",
 )
+# P1-P3 (scores and annual disclosure figures): their nodes' share of the full build's summed node time.
+SCORING_NODES = (
+    "scoring_rules",
+    "int_scoring_rules_pivoted",
+    "int_score_counts_monthly",
+    "int_workflow_breaches_dated",
+    "int_source_upload_horizons",
+    "int_disclosure_years",
+    "performance_scores",
+    "performance_timeliness_cases",
+    "performance_upload_events",
+    "performance_card_events",
+    "performance_post_nodes",
+    "annual_disclosure_figures",
+    "annual_disclosure_powers",
+)
 PHASES = ("floor", "ingest", "dbt", "expectations", "timeliness", "incremental")
 # What sizes from --reduced-from on measure: no second and third build (timeliness-only, next day).
 REDUCED_PHASES = ("floor", "ingest", "dbt", "expectations")
@@ -731,6 +747,27 @@ def _model_seconds(build: dict | None, models: tuple[str, ...]) -> float | None:
     return round(sum(n["seconds"] for n in build["nodes"] if n["node"] in wanted), 2)
 
 
+def _scoring_share(build: dict | None) -> dict:
+    """Summed time of the P1-P3 nodes (models, seed and the data tests on them) in one build, and
+    their share of every node's summed time: what scoring adds to the build."""
+    if not build or not build.get("nodes"):
+        return {}
+    names = set(SCORING_NODES)
+
+    def is_scoring(node: str) -> bool:
+        kind, _, rest = node.partition(".esup.")
+        if kind in ("model", "seed"):
+            return rest in names
+        return kind == "test" and any(name in rest for name in names)
+
+    scoring = sum(n["seconds"] for n in build["nodes"] if is_scoring(n["node"]))
+    total = sum(n["seconds"] for n in build["nodes"])
+    return {
+        "scoring_node_s": round(scoring, 2),
+        "scoring_pct": round(100 * scoring / (total - scoring), 1) if total > scoring else None,
+    }
+
+
 def _scope_figures(scope: dict | None) -> dict:
     if not scope or not scope["cases"]:
         return {}
@@ -778,6 +815,7 @@ def figures(result: dict) -> dict:
         "timeliness_full_model_s": _model_seconds(result.get("dbt_full"), TIMELINESS_MODELS),
         "timeliness_daily_model_s": _model_seconds(result.get("dbt_incremental"), TIMELINESS_MODELS),
         **_scope_figures(result.get("daily_scope")),
+        **_scoring_share(result.get("dbt_full")),
         "run_vs_floor": round(run / floor, 2) if run and floor else None,
         "peak_memory_mb": max((m["peak_pss_mb"] for m in ms.values()), default=None),
         "peak_memory_pipeline_mb": max(
@@ -916,6 +954,13 @@ def targets(results: list[dict], linear: list[dict]) -> list[dict]:
             f" vs {f['timeliness_full_model_s']} s in the full build",
             ("PASS" if f["timeliness_daily_pct"] < 5 else "FAIL") + f" (at {size})",
             "summed model time of " + ", ".join(TIMELINESS_MODELS) + _daily_floor_text(results, models=True),
+        )
+    if f.get("scoring_pct") is not None:
+        add(
+            "scores and annual figures (P1-P3) ≤ 10 % added to a 1M full build",
+            f"{f['scoring_node_s']} s of node time, {f['scoring_pct']} % of the rest of the build's",
+            ("PASS" if f["scoring_pct"] <= 10 else "FAIL") + ("" if at_1m else f" (at {size})"),
+            "summed dbt node time (models, seed, data tests) of " + ", ".join(SCORING_NODES),
         )
     add("dashboard chart queries at 1M p95 < 1 s", "—", "not measured here", "")
     if f.get("peak_memory_pipeline_mb") is not None:
