@@ -6,7 +6,7 @@ VENV := .venv
 SUPERSET_VENV := .venv-superset
 STAMPS := .esup/stamps
 
-.PHONY: demo stop test lint install install-superset install-browser clean help
+.PHONY: demo stop test lint install install-superset install-browser install-report clean help
 
 help:
 	@echo "make demo   - install, start PostgreSQL, simulate the city, run the pipeline through Airflow,"
@@ -43,18 +43,29 @@ $(STAMPS)/browser: | $(STAMPS)
 	fi
 	touch $@
 
+# Debian packages of the annual report (esup report): the CJK fonts, pango for WeasyPrint, and
+# poppler-utils (pdftotext, pdftoppm) with which the tests read the PDFs back.
+REPORT_DEBS := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+$(STAMPS)/report: | $(STAMPS)
+	@echo "==> $(REPORT_DEBS)"
+	if ! dpkg -s $(REPORT_DEBS) >/dev/null 2>&1; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(REPORT_DEBS); \
+	fi
+	touch $@
+
 install: $(STAMPS)/venv
 install-superset: $(STAMPS)/superset
 install-browser: $(STAMPS)/browser
+install-report: $(STAMPS)/report
 
-demo: $(STAMPS)/venv $(STAMPS)/superset
+demo: $(STAMPS)/venv $(STAMPS)/superset $(STAMPS)/report
 	$(VENV)/bin/esup demo
 
 stop:
 	@if [ -x $(VENV)/bin/esup ]; then $(VENV)/bin/esup demo --stop; else echo "nothing to stop"; fi
 
 # Starts its own PostgreSQL (a free 127.0.0.1 port) unless ESUP_TEST_PG_URL names one.
-test: $(STAMPS)/venv $(STAMPS)/superset $(STAMPS)/browser
+test: $(STAMPS)/venv $(STAMPS)/superset $(STAMPS)/browser $(STAMPS)/report
 	$(VENV)/bin/ruff check esup dags tests expectations dashboards
 	$(VENV)/bin/ruff format --check esup dags tests expectations dashboards
 	$(VENV)/bin/sqlfluff lint dbt/models dbt/tests dbt/macros

@@ -18,6 +18,7 @@ COMMANDS = {
     "run": ("esup.commands.run", "run the whole chain once: ingest → dbt → expectations"),
     "dashboards": ("esup.superset", "set up Superset, import the dashboards, start or stop it"),
     "demo": ("esup.commands.demo", "everything make demo does after the installs"),
+    "report": ("esup.commands.report", "the annual information-disclosure report (P3): department PDFs, city workbook"),
 }
 
 

@@ -23,7 +23,7 @@ def dagbag(tmp_path_factory):
 
 def test_no_import_errors(dagbag):
     assert dagbag.import_errors == {}
-    assert set(dagbag.dag_ids) == {"supervision__pipeline"}
+    assert set(dagbag.dag_ids) == {"supervision__pipeline", "supervision__annual_report"}
 
 
 def test_dag_id_is_file_stem(dagbag):
@@ -52,6 +52,16 @@ def test_pipeline_order(dagbag):
     assert dag.get_task("build_models").trigger_rule == "all_done"
     # no cycles: a topological sort covers every task
     assert len(dag.topological_sort()) == len(dag.tasks)
+
+
+def test_annual_report_schedule_and_order(dagbag):
+    """P3 (O29): 1 January, 1 February and 1 March, Beijing time; the check after the documents."""
+    dag = dagbag.dags["supervision__annual_report"]
+    assert dag.timetable.expression == "0 9 1 1,2,3 *"
+    assert str(dag.timetable.timezone) == "Asia/Shanghai"
+    assert {task.task_id for task in dag.tasks} == {"write_reports", "check_figures_final"}
+    assert dag.get_task("check_figures_final").upstream_task_ids == {"write_reports"}
+    assert dag.max_active_runs == 1
 
 
 @pytest.mark.parametrize("path", sorted(DAGS_DIR.glob("*.py")), ids=lambda p: p.name)
