@@ -219,13 +219,14 @@ def city(pg_server) -> dict:
 
 
 def scores(city, period_type: str, unit_type: str) -> dict:
-    """(unit_code, period_start) -> (score, timeliness, uploads, cards, bonuses, grade, rank, change)."""
+    """(unit_code, period_start) -> (score, timeliness, uploads, cards, workflows, bonuses, grade, rank, change)."""
     return {
         (r["unit_code"], r["period_start"]): (
             r["score"],
             r["timeliness_deduction"],
             r["uploads_deduction"],
             r["cards_deduction"],
+            r["workflows_deduction"],
             r["bonuses"],
             r["grade"],
             r["rank"],
@@ -255,34 +256,34 @@ def test_the_cards_behind_the_scores_A1_A2_A4(city):
 def test_department_months_P1_P2(city):
     assert scores(city, "month", "department") == {
         # A October: 1 of 1 late -> 100, capped at 40; 0 of 3 uploads late; yellow 5 + red 10 -> 45
-        (A, OCT): (D("45.00"), D("40.00"), D("0.00"), D("15.00"), D("0.00"), "不合格", 2, None),
+        (A, OCT): (D("45.00"), D("40.00"), D("0.00"), D("15.00"), D("0.00"), D("0.00"), "不合格", 2, None),
         # A November: 1 late of 6 (A5 only exempt-late) -> 16.67; 1 of 16 uploads late -> 6.25; A3's
         # yellow card -> 5; 3 of 6 early = 50 % -> +5: 100 - 27.92 + 5 = 77.08
-        (A, NOV): (D("77.08"), D("16.67"), D("6.25"), D("5.00"), D("5.00"), "合格", 1, D("32.08")),
+        (A, NOV): (D("77.08"), D("16.67"), D("6.25"), D("5.00"), D("0.00"), D("5.00"), "合格", 1, D("32.08")),
         # B October: 1 of 1 early -> +10
-        (B, OCT): (D("110.00"), D("0.00"), D("0.00"), D("0.00"), D("10.00"), "优秀", 1, None),
+        (B, OCT): (D("110.00"), D("0.00"), D("0.00"), D("0.00"), D("0.00"), D("10.00"), "优秀", 1, None),
         # B November: 1 of 2 late -> 50, capped at 40; 1 of 4 uploads late -> 25, capped at 20; B3's card
-        # revoked -> 0
-        (B, NOV): (D("40.00"), D("40.00"), D("20.00"), D("0.00"), D("0.00"), "不合格", 2, D("-70.00")),
+        # revoked -> 0; task T2 (issued 20 Nov, 5 WD -> due 27 Nov) never answered -> 2 (W1)
+        (B, NOV): (D("38.00"), D("40.00"), D("20.00"), D("0.00"), D("2.00"), D("0.00"), "不合格", 2, D("-72.00")),
     }
 
 
 def test_quarter_and_year_are_means_of_the_months_P1(city):
-    quarter = {(A, date(2026, 10, 1)): D("61.04"), (B, date(2026, 10, 1)): D("75.00")}
+    quarter = {(A, date(2026, 10, 1)): D("61.04"), (B, date(2026, 10, 1)): D("74.00")}
     assert {k: v[0] for k, v in scores(city, "quarter", "department").items()} == quarter
     # the year has the same two months; ranks: B first
-    assert {k[0]: (v[0], v[5], v[6]) for k, v in scores(city, "year", "department").items()} == {
+    assert {k[0]: (v[0], v[6], v[7]) for k, v in scores(city, "year", "department").items()} == {
         A: (D("61.04"), "合格", 2),
-        B: (D("75.00"), "合格", 1),
+        B: (D("74.00"), "合格", 1),
     }
 
 
 def test_county_post_and_power_scores_P1(city):
     # county 320900 = A + B. October: 1 late of 2 -> 50, capped 40; cards 15; 1 of 2 early -> +5: 50.
-    # November: 2 late of 8 -> 25; 2 of 20 uploads late -> 10; 5; 3 of 8 early -> +3: 63.
+    # November: 2 late of 8 -> 25; 2 of 20 uploads late -> 10; cards 5; W1 2; 3 of 8 early -> +3: 61.
     assert {k: v[0] for k, v in scores(city, "month", "county").items()} == {
         ("320900", OCT): D("50.00"),
-        ("320900", NOV): D("63.00"),
+        ("320900", NOV): D("61.00"),
     }
     # post A-CK: October 1 node in time -> 100; November 1 of 4 over its limit -> 75
     assert {k: v[0] for k, v in scores(city, "month", "post").items()} == {
@@ -299,16 +300,42 @@ def test_county_post_and_power_scores_P1(city):
     }
 
 
-def test_every_row_names_its_rules_and_says_the_workflow_part_is_not_scored(city):
+def test_every_row_names_its_rules_and_whether_it_is_final(city):
     rows = city[FINAL]["scores"]
     assert {r["rule_version"] for r in rows} == {"yc2010-v1"}
-    assert {r["workflows_scored"] for r in rows} == {False}
-    assert {r["workflows_deduction"] for r in rows} == {D("0.00")}
     # January 2027 is still running on 10 January; 2026's periods are over
     assert {(r["period_start"].year, r["provisional"]) for r in rows if r["period_type"] == "month"} == {
         (2026, False),
         (2027, True),
     }
+
+
+def test_workflow_marts_W1_W2(city):
+    """T1 answered before its deadline; T2 (no deadline: 5 WD from Friday 20 November) never answered;
+    T3 (Monday 4 January 2027) not yet due. K1 and K2 decided in time, their real-name complainants
+    never notified (due 5 WD after the decision); K3 not yet due."""
+    tasks = {r["task_no"]: (r["deadline"], r["reply_on_time"], r["status"], r["is_deadline_missed"])
+             for r in fetch(city["warehouse"], "select * from marts.supervision_tasks")}  # fmt: skip
+    assert tasks == {
+        "T1": (date(2026, 11, 12), True, "replied", False),
+        "T2": (date(2026, 11, 27), None, "overdue", True),
+        "T3": (date(2027, 1, 11), None, "awaiting_reply", False),
+    }
+    complaints = {
+        r["complaint_no"]: (r["decision"], r["decision_due_date"], r["decision_on_time"], r["notify_due_date"],
+                            r["notified_on_time"])
+        for r in fetch(city["warehouse"], "select * from marts.complaints")
+    }  # fmt: skip
+    assert complaints == {
+        "K1": ("accept", date(2026, 11, 10), True, date(2026, 11, 11), False),
+        "K2": ("reject", date(2026, 11, 12), True, date(2026, 11, 13), False),
+        "K3": (None, date(2027, 1, 11), None, None, None),
+    }
+    findings = fetch(
+        city["warehouse"],
+        "select rule_id, record_key from marts.data_quality_findings where rule_id like 'W%' order by record_key",
+    )
+    assert [(f["rule_id"], f["record_key"]) for f in findings] == [("W2", "K1/notify"), ("W2", "K2/notify")]
 
 
 EXPECTED_FIGURES = {
@@ -319,7 +346,7 @@ EXPECTED_FIGURES = {
         # elapsed WD 2 + 5 + 7 + 14 + 7 + 1 + 1 = 37 over 7; promised 5 each
         "wd_used_avg": D("5.29"), "promised_wd_avg": D("5.00"),
         "yellow_cards": 2, "red_cards": 1, "cards_revoked": 0,
-        "supervision_tasks": 1, "supervision_replies_on_time": None,
+        "supervision_tasks": 1, "supervision_replies_on_time": 1,
         "complaints_received": 1, "complaints_accepted": 1,
         "events_uploaded": 19, "events_late": 1, "score": D("61.04"), "rank": 2,
         # table 二: A1-A5 are permits; A6 a penalty, A7 withdrawn; fees 300 + 200 + 150 yuan
@@ -333,9 +360,9 @@ EXPECTED_FIGURES = {
         # elapsed WD 2 + 10 + 12 over 3; promised 10 each
         "wd_used_avg": D("8.00"), "promised_wd_avg": D("10.00"),
         "yellow_cards": 0, "red_cards": 0, "cards_revoked": 1,
-        "supervision_tasks": 1, "supervision_replies_on_time": None,
+        "supervision_tasks": 1, "supervision_replies_on_time": 0,
         "complaints_received": 1, "complaints_accepted": 0,
-        "events_uploaded": 6, "events_late": 1, "score": D("75.00"), "rank": 1,
+        "events_uploaded": 6, "events_late": 1, "score": D("74.00"), "rank": 1,
         "t2_permit_decisions": 3, "t2_penalty_decisions": 0, "t2_enforcement_decisions": 0,
         "t2_fees_wan_yuan": D("0.1800"),
     },

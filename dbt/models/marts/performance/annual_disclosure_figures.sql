@@ -26,19 +26,13 @@ cards as (
 
 supervision_tasks as (
 
-    select * from {{ ref('stg_exchange__supervision_tasks') }}
+    select * from {{ ref('supervision_tasks') }}
 
 ),
 
 complaints as (
 
-    select * from {{ ref('stg_exchange__complaints') }}
-
-),
-
-complaint_actions as (
-
-    select * from {{ ref('stg_exchange__complaint_actions') }}
+    select * from {{ ref('complaints') }}
 
 ),
 
@@ -79,123 +73,168 @@ years as (
 
 ),
 
-facts as (
+catalogue_years as (
 
     select
-        year, department_code,
-        sum(in_force) as powers_in_force, sum(added) as powers_added,
-        sum(modified) as powers_modified, sum(cancelled) as powers_cancelled,
-        0 as cases_accepted, 0 as cases_completed, 0 as completed_early, 0 as completed_on_time,
-        0 as completed_late, 0 as measured_completions, 0 as wd_used_sum, 0 as promised_wd_sum,
-        0 as yellow_cards, 0 as red_cards, 0 as cards_revoked, 0 as supervision_tasks,
-        0 as complaints_received, 0 as complaints_accepted, 0 as events_uploaded, 0 as events_late,
-        0 as t2_permit_decisions, 0 as t2_penalty_decisions, 0 as t2_enforcement_decisions,
-        0 as fees_yuan
+        year,
+        department_code,
+        sum(in_force) as powers_in_force,
+        sum(added) as powers_added,
+        sum(modified) as powers_modified,
+        sum(cancelled) as powers_cancelled
     from catalogue
     group by 1, 2
-    union all
+
+),
+
+accepted_years as (
+
     select
-        extract(year from accepted_date)::integer, department_code, 0, 0, 0, 0,
-        count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        extract(year from accepted_date)::integer as year,
+        department_code,
+        count(*) as cases_accepted
     from case_timeliness
     group by 1, 2
-    union all
-    -- T5 statuses and the mean working days: over the completions with a T5 status
+
+),
+
+-- T5 statuses and the mean working days: over the completions with a T5 status
+completed_years as (
+
     select
-        extract(year from completion_date)::integer, department_code, 0, 0, 0, 0, 0,
-        count(*),
-        count(*) filter (where status = 'completed_early'),
-        count(*) filter (where status = 'completed_on_time'),
-        count(*) filter (where status = 'completed_late'),
-        count(*) filter (where status like 'completed_%'),
-        coalesce(sum(elapsed_wd) filter (where status like 'completed_%'), 0),
-        coalesce(sum(promised_limit_wd) filter (where status like 'completed_%'), 0),
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        extract(year from completion_date)::integer as year,
+        department_code,
+        count(*) as cases_completed,
+        count(*) filter (where status = 'completed_early') as completed_early,
+        count(*) filter (where status = 'completed_on_time') as completed_on_time,
+        count(*) filter (where status = 'completed_late') as completed_late,
+        round(avg(elapsed_wd) filter (where status like 'completed_%'), 2) as wd_used_avg,
+        round(avg(promised_limit_wd) filter (where status like 'completed_%'), 2) as promised_wd_avg
     from case_timeliness
     where completion_date is not null
     group by 1, 2
-    union all
-    -- table 二: decisions are completions with a result other than withdrawn; fees over every completion
+
+),
+
+-- table 二: decisions are completions with a result other than withdrawn; fees over every completion
+decision_years as (
+
     select
-        extract(year from completion_date)::integer, department_code, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        count(*) filter (where power_category = 'XK' and completion_result is distinct from 'withdrawn'),
-        count(*) filter (where power_category = 'CF' and completion_result is distinct from 'withdrawn'),
-        count(*) filter (where power_category = 'QZ' and completion_result is distinct from 'withdrawn'),
-        coalesce(sum(fee_charged), 0)
+        extract(year from completion_date)::integer as year,
+        department_code,
+        count(*) filter (where power_category = 'XK' and completion_result is distinct from 'withdrawn')
+            as t2_permit_decisions,
+        count(*) filter (where power_category = 'CF' and completion_result is distinct from 'withdrawn')
+            as t2_penalty_decisions,
+        count(*) filter (where power_category = 'QZ' and completion_result is distinct from 'withdrawn')
+            as t2_enforcement_decisions,
+        round(coalesce(sum(fee_charged), 0) / 10000, 4) as t2_fees_wan_yuan
     from cases_measured
     where completion_date is not null
     group by 1, 2
-    union all
-    -- A4: cards counted by issue day, by the day they turned red, and by revocation day
+
+),
+
+-- A4: cards counted by issue day, by the day they turned red, and by revocation day
+card_years as (
+
     select
-        extract(year from card_days.on_date)::integer, cards.department_code, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0,
-        count(*) filter (where card_days.kind = 'issued' and cards.is_active),
-        count(*) filter (where card_days.kind = 'red' and cards.is_active),
-        count(*) filter (where card_days.kind = 'revoked'),
-        0, 0, 0, 0, 0, 0, 0, 0, 0
+        extract(year from card_days.on_date)::integer as year,
+        cards.department_code,
+        count(*) filter (where card_days.kind = 'issued' and cards.is_active) as yellow_cards,
+        count(*) filter (where card_days.kind = 'red' and cards.is_active) as red_cards,
+        count(*) filter (where card_days.kind = 'revoked') as cards_revoked
     from cards
     cross join lateral (
         values (cards.issued_on, 'issued'), (cards.red_on, 'red'), (cards.revoked_on, 'revoked')
     ) as card_days (on_date, kind)
     where card_days.on_date is not null
     group by 1, 2
-    union all
+
+),
+
+-- W1: tasks issued in the year, and those whose (last) reply met the deadline in force
+task_years as (
+
     select
-        extract(year from {{ shanghai_date('issued_at') }})::integer, target_department_code, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        count(*),
-        0, 0, 0, 0, 0, 0, 0, 0
+        extract(year from {{ shanghai_date('issued_at') }})::integer as year,
+        target_department_code as department_code,
+        count(*) as supervision_tasks,
+        count(*) filter (where reply_on_time) as supervision_replies_on_time
     from supervision_tasks
-    where issued_at is not null
     group by 1, 2
-    union all
+
+),
+
+complaint_years as (
+
     select
-        extract(year from {{ shanghai_date('complaints.received_at') }})::integer,
-        complaints.target_department_code, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        count(*),
-        count(*) filter (where exists (
-            select from complaint_actions
-            where complaint_actions.complaint_no = complaints.complaint_no
-                and complaint_actions.action = 'accept'
-        )),
-        0, 0, 0, 0, 0, 0
+        extract(year from {{ shanghai_date('received_at') }})::integer as year,
+        target_department_code as department_code,
+        count(*) as complaints_received,
+        count(*) filter (where decision = 'accept') as complaints_accepted
     from complaints
-    where complaints.received_at is not null
     group by 1, 2
-    union all
+
+),
+
+upload_years as (
+
     select
-        extract(year from occurred_date)::integer, department_code, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        sum(upload_events),
-        sum(late_uploads),
-        0, 0, 0, 0
+        extract(year from occurred_date)::integer as year,
+        department_code,
+        sum(upload_events) as events_uploaded,
+        sum(late_uploads) as events_late
     from upload_timeliness_daily
     group by 1, 2
+
+),
+
+department_years as (
+
+    {%- for part in ['catalogue_years', 'accepted_years', 'completed_years', 'decision_years', 'card_years',
+        'task_years', 'complaint_years', 'upload_years'] %}
+    select {{ part }}.year, {{ part }}.department_code from {{ part }}
+    {{- '\n    union' if not loop.last }}
+    {%- endfor %}
 
 ),
 
 yearly as (
 
     select
-        year,
-        department_code,
-        {%- for column in [
-            'powers_in_force', 'powers_added', 'powers_modified', 'powers_cancelled', 'cases_accepted',
-            'cases_completed', 'completed_early', 'completed_on_time', 'completed_late',
-            'measured_completions', 'wd_used_sum', 'promised_wd_sum', 'yellow_cards', 'red_cards',
-            'cards_revoked', 'supervision_tasks', 'complaints_received', 'complaints_accepted',
-            'events_uploaded', 'events_late', 't2_permit_decisions', 't2_penalty_decisions',
-            't2_enforcement_decisions', 'fees_yuan',
-        ] %}
-        sum({{ column }}) as {{ column }}{{ ',' if not loop.last }}
+        department_years.year,
+        department_years.department_code,
+        {%- for column in ['powers_in_force', 'powers_added', 'powers_modified', 'powers_cancelled'] %}
+        coalesce(catalogue_years.{{ column }}, 0) as {{ column }},
         {%- endfor %}
-    from facts
-    where facts.department_code is not null
-        and facts.year in (select years.year from years)
-    group by 1, 2
+        coalesce(accepted_years.cases_accepted, 0) as cases_accepted,
+        {%- for column in ['cases_completed', 'completed_early', 'completed_on_time', 'completed_late'] %}
+        coalesce(completed_years.{{ column }}, 0) as {{ column }},
+        {%- endfor %}
+        completed_years.wd_used_avg,
+        completed_years.promised_wd_avg,
+        {%- for column in ['t2_permit_decisions', 't2_penalty_decisions', 't2_enforcement_decisions', 't2_fees_wan_yuan'] %}
+        coalesce(decision_years.{{ column }}, 0) as {{ column }},
+        {%- endfor %}
+        {%- for column in ['yellow_cards', 'red_cards', 'cards_revoked'] %}
+        coalesce(card_years.{{ column }}, 0) as {{ column }},
+        {%- endfor %}
+        coalesce(task_years.supervision_tasks, 0) as supervision_tasks,
+        coalesce(task_years.supervision_replies_on_time, 0) as supervision_replies_on_time,
+        coalesce(complaint_years.complaints_received, 0) as complaints_received,
+        coalesce(complaint_years.complaints_accepted, 0) as complaints_accepted,
+        coalesce(upload_years.events_uploaded, 0) as events_uploaded,
+        coalesce(upload_years.events_late, 0) as events_late
+    from department_years
+    {%- for part in ['catalogue_years', 'accepted_years', 'completed_years', 'decision_years', 'card_years',
+        'task_years', 'complaint_years', 'upload_years'] %}
+    left join {{ part }}
+        on {{ part }}.year = department_years.year
+        and {{ part }}.department_code = department_years.department_code
+    {%- endfor %}
+    where department_years.department_code is not null
+        and department_years.year in (select years.year from years)
 
 ),
 
@@ -235,14 +274,13 @@ final as (
         yearly.completed_early::integer as completed_early,
         yearly.completed_on_time::integer as completed_on_time,
         yearly.completed_late::integer as completed_late,
-        round(yearly.wd_used_sum::numeric / nullif(yearly.measured_completions, 0), 2) as wd_used_avg,
-        round(yearly.promised_wd_sum::numeric / nullif(yearly.measured_completions, 0), 2) as promised_wd_avg,
+        yearly.wd_used_avg,
+        yearly.promised_wd_avg,
         yearly.yellow_cards::integer as yellow_cards,
         yearly.red_cards::integer as red_cards,
         yearly.cards_revoked::integer as cards_revoked,
         yearly.supervision_tasks::integer as supervision_tasks,
-        -- W1's reply deadlines are not built yet (issue 18): unknown, not 0
-        null::integer as supervision_replies_on_time,
+        yearly.supervision_replies_on_time::integer as supervision_replies_on_time,
         yearly.complaints_received::integer as complaints_received,
         yearly.complaints_accepted::integer as complaints_accepted,
         yearly.events_uploaded::integer as events_uploaded,
@@ -253,7 +291,7 @@ final as (
         yearly.t2_permit_decisions::integer as t2_permit_decisions,
         yearly.t2_penalty_decisions::integer as t2_penalty_decisions,
         yearly.t2_enforcement_decisions::integer as t2_enforcement_decisions,
-        round(yearly.fees_yuan / 10000, 4) as t2_fees_wan_yuan,
+        yearly.t2_fees_wan_yuan,
         {{ as_of_date() }} <= make_date(yearly.year, 12, 31)
         or coalesce(department_horizons.last_uploaded_at, '-infinity')
             < (make_date(yearly.year + 1, 1, 1))::timestamptz

@@ -1,6 +1,7 @@
 -- Q1-Q9: one row per breach of a data-quality rule as the data stands at the run's evaluation
 -- time. Each check model holds every record its rule checks; the Great Expectations suite of the
--- rule validates the same relation, so its unexpected counts equal these rows per rule.
+-- rule validates the same relation, so its unexpected counts equal these rows per rule. W1-W3: the
+-- workflow breaches (int_workflow_findings).
 {%- set checks = [
     'int_quality_q3_power_flows',
     'int_quality_q4_negative_opinions',
@@ -98,6 +99,8 @@ findings as (
     select * from incomplete_powers
     union all
     select * from checked_breaches
+    union all
+    select * from {{ ref('int_workflow_findings') }}
 
 ),
 
