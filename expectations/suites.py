@@ -1,4 +1,4 @@
-"""Expectation suites, one function per rule of spec section Q; each names its rule id.
+"""Expectation suites, one function per rule of spec sections Q and W; each names its rule id.
 
 A suite function returns ``(rule_id, relation, suite)``: ``relation`` is what the suite
 validates, a whole relation (``schema.table``: a published mart or a rule's check model) or a
@@ -168,6 +168,43 @@ def q9_complete_trace():
     )
 
 
+def w1_supervision_tasks_in_order():
+    """W1 (O14, S20): a return states a reason and a new deadline; reviews follow a reply; the archive
+    follows the final review."""
+    return (
+        "W1",
+        "intermediate.int_supervision_task_acts_ordered",
+        _criteria_suite("W1", "supervision_tasks_in_order", ("is_in_order",)),
+    )
+
+
+def w2_complaints_handled_in_time():
+    """W2 (S13-S15): decided in time, a rejection with its reason, the real-name complainant notified,
+    a transferred complaint's result and the feedback in time."""
+    return (
+        "W2",
+        "marts.complaints",
+        _criteria_suite(
+            "W2",
+            "complaints_handled_in_time",
+            ("decision_on_time", "is_rejection_reasoned", "notified_on_time", "result_on_time", "feedback_on_time"),
+        ),
+    )
+
+
+def w3_catalogue_changes_in_time():
+    """W3 (C7, O17): declared, answered and adjusted in time, and adjusted before the change takes effect."""
+    return (
+        "W3",
+        "marts.catalogue_changes",
+        _criteria_suite(
+            "W3",
+            "catalogue_changes_in_time",
+            ("declared_on_time", "review_on_time", "adjusted_on_time", "adjusted_before_effect"),
+        ),
+    )
+
+
 SUITES = (
     q1_upload_within_24_hours,
     q2_static_information_complete,
@@ -178,4 +215,7 @@ SUITES = (
     q7_accounts_hold_their_posts,
     q8_no_backdating,
     q9_complete_trace,
+    w1_supervision_tasks_in_order,
+    w2_complaints_handled_in_time,
+    w3_catalogue_changes_in_time,
 )

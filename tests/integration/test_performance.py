@@ -395,3 +395,16 @@ def test_figures_are_provisional_until_every_source_uploaded_past_the_year_end_P
     figures = city[EARLY_JANUARY]["figures"]
     assert (figures[A]["provisional"], figures[B]["provisional"]) == (False, True)
     assert (city[FINAL]["figures"][A]["provisional"], city[FINAL]["figures"][B]["provisional"]) == (False, False)
+
+
+def test_workflow_expectations_count_the_findings_W1_W2_W3(city):
+    """The W suites validate the workflow marts: W2 fails on the two missing notices, W1 and W3 pass."""
+    outcomes = {o.rule_id: o for o in pipeline.run_expectations(city["warehouse"], FINAL)}
+    assert (outcomes["W1"].success, outcomes["W2"].success, outcomes["W3"].success) == (True, False, True)
+    with psycopg.connect(city["warehouse"]) as conn:
+        failing = conn.execute(
+            "select column_name, unexpected_count from quality.expectation_results"
+            " where rule_id = 'W2' and as_of = %s and unexpected_count > 0",
+            (FINAL,),
+        ).fetchall()
+    assert failing == [("notified_on_time", 2)]

@@ -181,13 +181,13 @@ def test_expectations_ran_and_stored_results(built_warehouse):
         findings = dict(
             wh.execute("select rule_id, count(*) from marts.data_quality_findings group by rule_id").fetchall()
         )
-    assert [r[0] for r in rows] == [f"Q{i}" for i in range(1, 10)]
+    assert [r[0] for r in rows] == [f"Q{i}" for i in range(1, 10)] + ["W1", "W2", "W3"]
     q1 = rows[0]
     # the simulation uploads some events late: Q1 fails with exactly the late events as breaches
     assert q1[1] is False and q1[2] == late > 0
     # every rule the simulator breaks has findings, and its suite fails exactly then; the simulator
     # never reuses a catalogue code (Q6)
-    assert set(findings) == {"Q1", "Q2", "Q3", "Q4", "Q5", "Q7", "Q8", "Q9"}
+    assert set(findings) == {"Q1", "Q2", "Q3", "Q4", "Q5", "Q7", "Q8", "Q9", "W1", "W2", "W3"}
     assert {rule_id for rule_id, success, _ in rows if not success} == set(findings)
 
 

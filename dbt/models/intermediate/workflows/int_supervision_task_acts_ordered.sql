@@ -57,7 +57,7 @@ deadlines as (
 
 ),
 
-final as (
+findings as (
 
     select
         deadlines.task_no,
@@ -94,6 +94,16 @@ final as (
                 then '领导终审前即归档'
         end as finding_detail
     from deadlines
+
+),
+
+final as (
+
+    select
+        findings.*,
+        -- W1's expectation (GX): true for an act in the office's order
+        findings.finding_detail is null as is_in_order
+    from findings
 
 )
 

@@ -95,7 +95,7 @@ final as (
         complaints.decided_at,
         '投诉' || complaints.complaint_no || '：不予受理未说明理由'
     from complaints
-    where complaints.decision = 'reject' and complaints.decision_reason is null
+    where complaints.is_rejection_reasoned is false
     union all
     select
         'W2',

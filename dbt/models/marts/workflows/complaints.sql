@@ -29,6 +29,9 @@ final as (
         complaints.decision,
         complaints.decided_at,
         complaints.decision_reason,
+        -- S14: a rejection states its reason (null for an acceptance)
+        case when complaints.decision = 'reject' then complaints.decision_reason is not null end
+            as is_rejection_reasoned,
         complaints.decision_due_date,
         {{ on_time('complaints.decided_at', 'complaints.decision_due_date') }} as decision_on_time,
         complaints.notified_at,
