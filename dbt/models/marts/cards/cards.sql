@@ -27,6 +27,18 @@ rules as (
 
 ),
 
+-- W1: the supervision tasks the office raised from a card
+card_tasks as (
+
+    select
+        card_id,
+        string_agg(task_no, ',' order by task_no) as supervision_task_nos
+    from {{ ref('stg_exchange__supervision_tasks') }}
+    where origin = 'card' and card_id is not null
+    group by card_id
+
+),
+
 today as (
 
     select workday_number from calendar
@@ -139,6 +151,7 @@ final as (
         laddered.is_risk_point,
         laddered.node_seqs,
         laddered.detail,
+        card_tasks.supervision_task_nos,
         -- working days left to correct an open yellow card (negative: past the deadline)
         case when laddered.is_issued and laddered.revoked_on is null and laddered.corrected_by_now is null
             then laddered.deadline_day_number - today.workday_number end as wd_to_deadline,
@@ -146,6 +159,8 @@ final as (
     from laddered
     left join rules
         on rules.rule_id = laddered.rule_id
+    left join card_tasks
+        on card_tasks.card_id = laddered.card_id
     cross join today
 
 )
