@@ -102,6 +102,7 @@ SCORING_NODES = (
     "performance_upload_events",
     "performance_card_events",
     "performance_post_nodes",
+    "performance_workflow_breaches",
     "annual_disclosure_figures",
     "annual_disclosure_powers",
 )
