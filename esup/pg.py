@@ -28,10 +28,16 @@ SETTINGS = (
     "# esup local defaults: written by esup/pg.py at every start; edit them there.\n"
     # Sized for a 2-core, 24 GB machine; the warehouse does big set-based work.
     "shared_buffers = 512MB\nwork_mem = 256MB\nmaintenance_work_mem = 512MB\n"
-    "max_connections = 200\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+    "max_connections = 200\n"
+    # Durable: what PostgreSQL promises after a crash or a power cut holds only with fsync and
+    # full_page_writes on. synchronous_commit off risks the last moments of commits (a run is
+    # rerun), never the cluster; fewer, larger checkpoints write fewer full pages.
+    "fsync = on\nfull_page_writes = on\nsynchronous_commit = off\n"
+    "max_wal_size = 8GB\ncheckpoint_timeout = 15min\n"
     "timezone = 'Asia/Shanghai'\nlog_timezone = 'Asia/Shanghai'\n"
-    # No replica and no archive: a table dbt creates (or truncates) in its transaction is then
-    # written without WAL, most of the cost of a full build.
+    # No replica and no archive (so no point-in-time recovery: back up with pg_dump): a table dbt
+    # creates (or truncates) in its transaction is then written without WAL, most of the cost of
+    # a full build.
     "wal_level = minimal\nmax_wal_senders = 0\n"
     # No vacuum triggered by inserts alone. A build writes every table afresh; such a vacuum then
     # competes with it for the two cores, and the free space it records in every page spreads a
@@ -39,6 +45,8 @@ SETTINGS = (
     # (ADR 0006). Vacuum after deletes is unchanged.
     "autovacuum_vacuum_insert_threshold = -1\n"
 )
+# Test-only servers (their data is thrown away): skip the disk flushes.
+UNSAFE_SETTINGS = "# test server: fast and unsafe, its data is thrown away\nfsync = off\nfull_page_writes = off\n"
 
 
 def _quiet_runtime_dir() -> None:
@@ -90,10 +98,11 @@ def is_running(data_dir: Path | None = None) -> bool:
     return result.returncode == 0
 
 
-def start(data_dir: Path | None = None, port: int | None = None) -> str:
+def start(data_dir: Path | None = None, port: int | None = None, durable: bool = True) -> str:
     """Initialise (once) and start the server; return the URL of its ``postgres`` database.
 
-    Idempotent: a running server is left as it is.
+    Idempotent: a running server is left as it is. ``durable=False`` is for test servers only:
+    fsync and full_page_writes off, so a crash can corrupt the cluster.
     """
     data_dir = (data_dir or settings.pg_data_dir()).resolve()
     port = port or settings.pg_port()
@@ -125,7 +134,7 @@ def start(data_dir: Path | None = None, port: int | None = None) -> str:
             **owner,
         )
     if not is_running(data_dir):
-        _write_settings(data_dir)
+        _write_settings(data_dir, durable)
         log = data_dir / "server.log"
         _run(
             [
@@ -148,11 +157,11 @@ def start(data_dir: Path | None = None, port: int | None = None) -> str:
     return url
 
 
-def _write_settings(data_dir: Path) -> None:
+def _write_settings(data_dir: Path, durable: bool = True) -> None:
     """Write the settings file and make postgresql.conf include it, after anything it sets itself
     (a server created before the file existed has the settings of its day appended there)."""
     settings_file = data_dir / SETTINGS_FILE
-    settings_file.write_text(SETTINGS)
+    settings_file.write_text(SETTINGS + ("" if durable else UNSAFE_SETTINGS))
     _chown(settings_file)
     conf = data_dir / "postgresql.conf"
     include = f"include_if_exists = '{SETTINGS_FILE}'"

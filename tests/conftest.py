@@ -34,7 +34,7 @@ def pg_server():
         return
     data_dir = settings.home() / "test-pg" / str(os.getpid())
     shutil.rmtree(data_dir, ignore_errors=True)
-    url = pg.start(data_dir, port=free_port())
+    url = pg.start(data_dir, port=free_port(), durable=False)
     yield url
     if not os.environ.get("ESUP_TEST_KEEP_PG"):
         pg.stop(data_dir)

@@ -46,3 +46,16 @@ def test_a_server_created_by_an_older_version_gets_the_current_settings(data_dir
     (data_dir / pg.SETTINGS_FILE).unlink()
     assert shown(pg.start(data_dir, port), "work_mem", "autovacuum_vacuum_insert_threshold") == ("256MB", "-1")
     assert conf.read_text().splitlines().count(INCLUDE) == 1
+
+
+def test_the_warehouse_server_is_durable_and_test_servers_may_not_be(data_dir):
+    """The server esup db start and make demo run keeps fsync and full_page_writes on (issue 20);
+    a test server may turn them off."""
+    port = free_port()
+    url = pg.start(data_dir, port)
+    assert shown(url, "fsync", "full_page_writes", "synchronous_commit", "wal_level") == ("on", "on", "off", "minimal")
+    pg.stop(data_dir)
+    assert shown(pg.start(data_dir, port, durable=False), "fsync", "full_page_writes") == ("off", "off")
+    pg.stop(data_dir)
+    # started durable again: the unsafe settings are gone
+    assert shown(pg.start(data_dir, port), "fsync", "full_page_writes") == ("on", "on")
