@@ -10,7 +10,10 @@ One exchange database per source on a PostgreSQL server, named ``exchange_<sourc
   (supervision tasks, card revocations, exemptions).
 
 The data carries a small, counted share of what real systems send wrong (late uploads, placeholder
-reasons, back-dated corrections, duplicates, unknown codes, impossible timestamps, ...). Unit XSX
+reasons, back-dated corrections, duplicates, unknown codes, impossible timestamps, ...), and the
+workflows (W1-W3) mostly meet their deadlines, counted in working days with the T9 exemption windows
+(planned first, so every office and department meets the deadlines the platform will compute), with
+a counted minority of late, missing or out-of-order acts. Unit XSX
 (响水县) runs a legacy system with all-text exchange tables; a few of its rows cannot be typed at all.
 Every injected error is counted per source and table in the summary, so tests and the ingestion can
 reconcile: source rows = loaded + quarantined.
@@ -81,6 +84,16 @@ P_RETURN = 0.04  # a middle node returns the file for rework
 P_WEEKEND_DAY_WEIGHT = 0.03  # acceptance volume of a weekend/holiday relative to a working day
 P_OFF_HOURS = 0.03
 
+# Workflow limits in working days, as the dbt project's vars set them (W1-W3).
+SUPERVISION_REPLY_WD = 5
+COMPLAINT_DECISION_WD = 5
+COMPLAINT_NOTIFY_WD = 5
+COMPLAINT_FEEDBACK_WD = 5
+CATALOGUE_DECLARE_WD = 10
+CATALOGUE_REVIEW_WD = 3
+CATALOGUE_ADJUST_WD = 2
+CATALOGUE_ADJUST_BEFORE_EFFECT_WD = 2
+
 # Shares of injected errors.
 P_PLACEHOLDER_REASON = 0.2  # of negative opinions
 P_DUPLICATE = 0.006  # of rows of the tables in DUPLICATE_TABLES
@@ -102,6 +115,34 @@ CASE_INJECTIONS = (
     ("backdated_completion", 0.004),
     ("fee_above_standard", 0.003),
     ("handler_without_post", 0.002),
+)
+
+# The workflows (W1-W3): most acts meet their deadlines; these shares break them, each counted in
+# the summary. Every run also forces MIN_WORKFLOW_INJECTIONS of each kind onto acts early enough in
+# the window to be judged, so even a tiny city shows every kind.
+MIN_WORKFLOW_INJECTIONS = 1
+TASK_INJECTIONS = (  # W1, per supervision task (the return kinds: per task with a return)
+    ("late_reply", 0.08),
+    ("return_without_reason", 0.08),
+    ("return_without_deadline", 0.06),
+    ("review_before_reply", 0.02),
+    ("archive_before_final_review", 0.02),
+)
+P_TASK_RETURN = 0.15  # tasks whose first reply the office returns (退办) for rework
+COMPLAINT_INJECTIONS = (  # W2, per complaint that the kind can apply to
+    ("late_decision", 0.04),
+    ("reject_without_reason", 0.05),  # of rejections
+    ("late_notice", 0.03),  # of real-name complaints
+    ("missing_notice", 0.02),
+    ("late_result", 0.08),  # of transferred complaints
+    ("missing_result", 0.03),
+    ("missing_feedback", 0.03),  # of real-name complaints with a result
+)
+CHANGE_INJECTIONS = (  # W3, per catalogue change request that the kind can apply to
+    ("late_declaration", 0.06),
+    ("late_review", 0.05),
+    ("late_adjustment", 0.05),  # of approved changes
+    ("adjustment_after_effect", 0.03),
 )
 
 # Error kinds of the summary and what each counts (rows, unless said otherwise).
@@ -135,8 +176,38 @@ ERROR_KINDS = {
     "empty_string": "rows with an empty string ('') in a text column",
     "stray_whitespace": "rows with a text value that starts or ends with a space or a full-width space",
     "reject_without_reason": "complaint_action rows with action reject and a null or blank reason",
-    "return_without_reason": "supervision_task_action rows with action return and a null or blank reason "
-    "or no new_deadline_date",
+    "return_without_reason": "supervision_task_action rows with action return and a null or blank reason",
+    "return_without_deadline": "supervision_task_action rows with action return and no new_deadline_date",
+    # The workflow kinds below are judged as the W1-W3 rules judge them at the end of the window:
+    # Beijing dates, deadlines in working days after the starting act's date, T9 exempt working days
+    # (written city-wide windows and the unit's own) not counted, and an act that is not in the
+    # exchange at the end is missing (late once its due date has passed). One per act, request or
+    # complaint, whatever its duplicates.
+    "late_reply": "supervision_task_action replies dated after the deadline in force (the task's "
+    "deadline_date, or 5 WD after issue without one; replaced by the new_deadline_date of a return "
+    "before the reply); supervision_task rows (tasks) still awaiting a reply (no act, or a return last) "
+    "whose deadline in force had passed",
+    "review_before_reply": "supervision_task_action initial_review or final_review acts before any reply "
+    "of their task (in acted_at, action_seq order)",
+    "archive_before_final_review": "supervision_task_action archive acts before any final_review of their task",
+    "late_decision": "complaint rows (complaints) whose first accept or reject came more than 5 WD after "
+    "receipt, or had not come when those had passed",
+    "late_notice": "complaint rows of real-name complainants notified more than 5 WD after the decision",
+    "missing_notice": "complaint rows of real-name complainants decided but not notified when 5 WD after the "
+    "decision had passed",
+    "late_result": "complaint rows of transferred complaints whose result was reported after the transfer's "
+    "deadline_date",
+    "missing_result": "complaint rows of transferred complaints without a reported result when the "
+    "transfer's deadline_date had passed",
+    "missing_feedback": "complaint rows of real-name complainants whose result was not fed back within 5 WD "
+    "of its report (none when those had passed, or a later one)",
+    "late_declaration": "power_change_request rows (requests) declared more than 10 WD after trigger_date",
+    "late_review": "power_change_request rows (requests) answered more than 3 WD after the declaration, or "
+    "unanswered when those had passed",
+    "late_adjustment": "power_change_request rows (requests) approved and adjusted more than 2 WD after the "
+    "answer, or not adjusted when those had passed",
+    "adjustment_after_effect": "power_change_request rows (requests) approved and adjusted after the 2nd WD "
+    "before effective_date (most on or after it), or not adjusted when that day had passed",
     "unparsable": "rows of an all-text source with a value that cannot be cast to the contract type, or a "
     "null or blank business key column",
 }
@@ -651,6 +722,69 @@ class Calendar:
         index = self.rank[day - self.first] + n - 1
         return self.workdays[min(index, len(self.workdays) - 1)]
 
+    def workday_number(self, day: int) -> int:
+        """Working days from the first day of the calendar up to ``day`` included."""
+        return self.rank[day - self.first]
+
+
+CITY = "ALL"  # the unit of the city-wide exempt windows, and of the office's own deadlines
+
+
+class WorkflowCalendar:
+    """Working days as the workflow rules W1-W3 count them (the dbt macro workflow_due_date).
+
+    Like T2/T4 (the day after the starting act's Beijing date is WD 1, a limit of N WD ends with the
+    N-th), but T9 exempt working days do not count: those of the city-wide windows for every unit,
+    and a department's own. ``CITY`` (the office's own deadlines, and codes no unit has) counts with
+    the city-wide windows only.
+    """
+
+    def __init__(self, cal: Calendar, exempt: dict[str, list[int]] | None = None):
+        self.cal = cal
+        exempt = exempt or {}
+        self.city = frozenset(exempt.get(CITY, ()))
+        self.skipped = {code: self.city | frozenset(days) for code, days in exempt.items()}
+
+    def _skip(self, unit: str) -> frozenset[int]:
+        return self.skipped.get(unit, self.city)
+
+    def after(self, unit: str, day: int, n: int) -> int:
+        """The n-th counted day strictly after ``day`` (n >= 1): the due date of a limit of n WD."""
+        skip = self._skip(unit)
+        cal = self.cal
+        if not skip:
+            return cal.wd_after(day, n)
+        while n > 0:
+            day = cal.wd_after(day, 1)
+            if day not in skip:
+                n -= 1
+        return day
+
+    def before(self, unit: str, day: int, n: int) -> int:
+        """The n-th counted day strictly before ``day`` (n >= 1)."""
+        skip = self._skip(unit)
+        cal = self.cal
+        while n > 0:
+            day -= 1
+            if cal.is_workday(day) and day not in skip:
+                n -= 1
+        return day
+
+    def by(self, unit: str, day: int, due: int) -> int:
+        """The due date of an act due by the date ``due`` after ``day``: ``due`` moved one counted day
+        later for every exempt working day on the way, never earlier than itself."""
+        span = self.cal.workday_number(due) - self.cal.workday_number(day)
+        moved = self.after(unit, day, span) if span > 0 else self.before(unit, day + 1, 1 - span)
+        return max(due, moved)
+
+    def within(self, rng: random.Random, unit: str, day: int, due: int, most: int) -> int:
+        """A counted day after ``day`` and on or before ``due``: the n-th, n drawn from 1 to ``most``,
+        or the last one by ``due`` (``day`` itself when there is none)."""
+        picked = self.after(unit, day, rng.randint(1, most))
+        if picked > due:
+            picked = max(day, self.before(unit, due + 1, 1))
+        return picked
+
 
 def office_clock(rng: random.Random) -> int:
     """Seconds after midnight inside office hours (08:30–12:00, 13:30–17:30)."""
@@ -731,12 +865,121 @@ VALUE_CHECKS: dict[str, tuple[tuple[str, Callable[[dict], bool]], ...]] = {
     "account": (("unapproved_account", lambda r: blank(r["approved_by"]) or r["approved_at"] is None),),
     "complaint_action": (("reject_without_reason", lambda r: r["action"] == "reject" and blank(r["reason"])),),
     "supervision_task_action": (
-        (
-            "return_without_reason",
-            lambda r: r["action"] == "return" and (blank(r["reason"]) or r["new_deadline_date"] is None),
-        ),
+        ("return_without_reason", lambda r: r["action"] == "return" and blank(r["reason"])),
+        ("return_without_deadline", lambda r: r["action"] == "return" and r["new_deadline_date"] is None),
     ),
 }
+
+
+# Workflow judges (W1-W3): the breaches of one task, complaint or change request in the rows of it
+# that are written (pushed before the end: every such row reaches the exchange), judged as the
+# platform judges them on the window's last day (``end_day``; an act missing by then is late once
+# its due date has passed). The callers count them with ExchangeWriter.count.
+
+
+def _late(day: int | None, due: int, end_day: int) -> bool:
+    """An act (its Beijing date, None when missing) is late: done after ``due``, or not done when it has passed."""
+    return day > due if day is not None else due < end_day
+
+
+def _first(acts: list[dict], *actions: str) -> dict | None:
+    return next((a for a in acts if a["action"] in actions), None)
+
+
+def _day(act: dict | None, column: str = "acted_at") -> int | None:
+    return None if act is None or act[column] is None else act[column] // DAY
+
+
+def judge_task(wf: WorkflowCalendar, task: dict, acts: list[dict], end_day: int) -> list[tuple[str, str]]:
+    """W1 (int_supervision_task_acts_ordered): (kind, table) of every late reply, review before any
+    reply and archive before the final review, and the task itself when it still awaits a reply
+    past the deadline in force. A return with a new deadline sets the deadline for the next reply."""
+    target, issued_day = task["target_department_code"], task["issued_at"] // DAY
+    if task["deadline_date"] is not None:
+        deadline = wf.by(target, issued_day, task["deadline_date"])
+    else:
+        deadline = wf.after(target, issued_day, SUPERVISION_REPLY_WD)
+    breaches = []
+    replies = final_reviews = 0
+    last = None
+    for act in sorted(acts, key=lambda a: (a["acted_at"], a["action_seq"])):
+        action, day = act["action"], act["acted_at"] // DAY
+        if action == "reply":
+            replies += 1
+            if day > deadline:
+                breaches.append(("late_reply", "supervision_task_action"))
+        elif action == "return":
+            if act["new_deadline_date"] is not None:
+                deadline = wf.by(target, day, act["new_deadline_date"])
+        elif action in ("initial_review", "final_review"):
+            if not replies:
+                breaches.append(("review_before_reply", "supervision_task_action"))
+            final_reviews += action == "final_review"
+        elif action == "archive" and not final_reviews:
+            breaches.append(("archive_before_final_review", "supervision_task_action"))
+        last = action
+    if last in (None, "return") and deadline < end_day:
+        breaches.append(("late_reply", "supervision_task"))
+    return breaches
+
+
+def judge_complaint(wf: WorkflowCalendar, complaint: dict, acts: list[dict], end_day: int) -> list[str]:
+    """W2 (int_complaint_acts_dated): the kinds one complaint breaks, by the first act of each kind.
+    The office decides within 5 WD of receipt and notifies a real-name complainant within 5 WD of
+    the decision (city-wide windows only); a transferred result is due by the transfer's
+    deadline_date (the target department's windows); the result is fed back within 5 WD."""
+    acts = sorted(acts, key=lambda a: (a["acted_at"], a["action_seq"]))
+    real_name = bool(complaint["is_real_name"])
+    breaches = []
+    decision = _first(acts, "accept", "reject")
+    due = wf.after(CITY, complaint["received_at"] // DAY, COMPLAINT_DECISION_WD)
+    if _late(_day(decision), due, end_day):
+        breaches.append("late_decision")
+    if decision is not None and real_name:
+        due = wf.after(CITY, _day(decision), COMPLAINT_NOTIFY_WD)
+        notified = _day(_first(acts, "notify"))
+        if notified is not None and notified > due:
+            breaches.append("late_notice")
+        elif notified is None and due < end_day:
+            breaches.append("missing_notice")
+    handling = _first(acts, "self_handle", "transfer")
+    result = _first(acts, "result_reported")
+    if handling is not None and handling["action"] == "transfer" and handling["deadline_date"] is not None:
+        due = wf.by(complaint["target_department_code"], _day(handling), handling["deadline_date"])
+        if result is not None and _day(result) > due:
+            breaches.append("late_result")
+        elif result is None and due < end_day:
+            breaches.append("missing_result")
+    if result is not None and real_name:
+        due = wf.after(CITY, _day(result), COMPLAINT_FEEDBACK_WD)
+        if _late(_day(_first(acts, "feedback")), due, end_day):
+            breaches.append("missing_feedback")
+    return breaches
+
+
+def judge_change_request(wf: WorkflowCalendar, request: dict, end_day: int) -> list[str]:
+    """W3 (catalogue_changes): the kinds the latest written version of one request breaks. The
+    department declares within 10 WD of trigger_date, the legal office answers within 3 WD, an
+    approved change is adjusted within 2 WD of the answer and by the 2nd WD before effective_date
+    (the department's windows)."""
+    code = request["department_code"]
+    declared, reviewed, adjusted = (
+        _day(request, "declared_at"),
+        _day(request, "reviewed_at"),
+        _day(request, "adjusted_at"),
+    )
+    breaches = []
+    if declared > wf.after(code, request["trigger_date"], CATALOGUE_DECLARE_WD):
+        breaches.append("late_declaration")
+    if _late(reviewed, wf.after(code, declared, CATALOGUE_REVIEW_WD), end_day):
+        breaches.append("late_review")
+    if reviewed is not None and request["review_result"] == "approved":
+        if _late(adjusted, wf.after(code, reviewed, CATALOGUE_ADJUST_WD), end_day):
+            breaches.append("late_adjustment")
+        latest = wf.before(code, request["effective_date"], CATALOGUE_ADJUST_BEFORE_EFFECT_WD)
+        if _late(adjusted, latest, end_day):
+            breaches.append("adjustment_after_effect")
+    return breaches
 
 
 class ExchangeWriter:
@@ -787,6 +1030,10 @@ class ExchangeWriter:
             self.sequence += 1
             heapq.heappush(self.heap, (uploaded, order, self.sequence, table, row, "duplicate"))
         return True
+
+    def count(self, kind: str, table: str) -> None:
+        """Count one error of ``kind`` judged from rows already pushed (so written: see push)."""
+        self.errors[kind][table] += 1
 
     def release(self, before: int) -> None:
         heap = self.heap
@@ -1030,8 +1277,15 @@ class Power:
     versions: list[PowerVersion]
 
     def in_force(self, day: int) -> PowerVersion | None:
+        """The confirmed version in force all of ``day`` (Q5): a version confirmed only after it took
+        effect (a catalogue adjusted late, W3) leaves the power idle until the day after."""
         for v in self.versions:
-            if v.status == "confirmed" and v.effective_from <= day and (v.effective_to is None or day < v.effective_to):
+            if (
+                v.status == "confirmed"
+                and v.effective_from <= day
+                and (v.effective_to is None or day < v.effective_to)
+                and (v.confirmed_ts is None or v.confirmed_ts < day * DAY)
+            ):
                 return v
         return None
 
@@ -1119,8 +1373,12 @@ class DepartmentSimulator:
         end: date,
         cases: int,
         forced: list[str] = (),
+        wf: WorkflowCalendar | None = None,
+        forced_changes: list[str] = (),
     ):
         self.unit = unit
+        self.wf = wf or WorkflowCalendar(cal)
+        self.forced_changes = list(forced_changes)  # W3 kinds forced onto this unit's first adjusted changes
         self.code = unit.code
         self.writer = writer
         self.cal = cal
@@ -1319,24 +1577,42 @@ class DepartmentSimulator:
         rng.shuffle(existing)
         plan = ["modify"] * rng.randint(2, 3) + ["cancel"] * (rng.random() < 0.7) + ["add"]
         plan += ["pending_confirmed", "pending"] + ["rejected"] * (rng.random() < 0.5)
+        wf, code = self.wf, self.code
+        added = []  # (power, change) of every added power
         for kind in plan:
-            trigger = self.start_day - 20 + rng.randrange(max(1, window - 25))
-            declared_day = self.cal.wd_after(
-                trigger, rng.randint(11, 16) if rng.random() < 0.15 else rng.randint(2, 10)
-            )
-            declared = declared_day * DAY + office_clock(self.rng)
-            reviewed_day = self.cal.wd_after(
-                declared_day, rng.randint(4, 6) if rng.random() < 0.1 else rng.randint(1, 3)
-            )
+            adjusted_kind = kind in ("modify", "cancel", "add", "pending_confirmed")
+            forced = self.forced_changes.pop(0) if adjusted_kind and self.forced_changes else None
+            if forced is not None:  # early enough in the window to be judged at its end
+                trigger = self.start_day + rng.randrange(max(1, window // 2))
+            else:
+                trigger = self.start_day - 20 + rng.randrange(max(1, window - 25))
+            mess = {k for k, share in CHANGE_INJECTIONS if rng.random() < share} if forced is None else {forced}
+            # Deadlines of W3 as the department and the legal office meet them, T9 exempt days included.
+            declare_due = wf.after(code, trigger, CATALOGUE_DECLARE_WD)
+            if "late_declaration" in mess:
+                declared_day = wf.after(code, declare_due, rng.randint(1, 6))
+            else:
+                declared_day = wf.within(rng, code, trigger, declare_due, CATALOGUE_DECLARE_WD)
+            declared = declared_day * DAY + office_clock(rng)
+            review_due = wf.after(code, declared_day, CATALOGUE_REVIEW_WD)
+            if "late_review" in mess:
+                reviewed_day = wf.after(code, review_due, rng.randint(1, 4))
+            else:
+                reviewed_day = wf.within(rng, code, declared_day, review_due, CATALOGUE_REVIEW_WD)
             reviewed = reviewed_day * DAY + office_clock(rng)
-            adjusted_day = self.cal.wd_after(
-                reviewed_day, rng.randint(3, 4) if rng.random() < 0.1 else rng.randint(0, 2)
-            )
+            adjust_due = wf.after(code, reviewed_day, CATALOGUE_ADJUST_WD)
+            if "late_adjustment" in mess:
+                adjusted_day = wf.after(code, adjust_due, rng.randint(1, 3))
+            else:
+                wait = rng.randint(0, CATALOGUE_ADJUST_WD)
+                adjusted_day = wf.after(code, reviewed_day, wait) if wait else reviewed_day
             adjusted = max(reviewed + 600, adjusted_day * DAY + office_clock(rng))
-            effective = self.cal.wd_after(
-                adjusted // DAY, rng.randint(0, 1) if rng.random() < 0.1 else rng.randint(2, 15)
-            )
-            effective = max(effective, adjusted // DAY + 1)
+            if "adjustment_after_effect" in mess and declared_day >= self.start_day:
+                # The change took effect before the catalogue was adjusted (never before the declaration,
+                # nor before the window, where the version it replaces may have begun).
+                effective = max(declared_day + 1, adjusted_day - rng.randint(0, 3))
+            else:  # in force from at least the 2nd counted day after the adjustment
+                effective = wf.after(code, adjusted_day, rng.randint(CATALOGUE_ADJUST_BEFORE_EFFECT_WD, 15))
             trigger_type = "law" if rng.random() < 0.7 else "reorganisation"
             change = CatalogueChange(
                 self.code, "", "modify", trigger_type, trigger, declared, reviewed, "approved", adjusted, effective
@@ -1377,15 +1653,28 @@ class DepartmentSimulator:
                         version.status = "confirmed"
                         version.confirmed_ts = adjusted
                         version.uploads.append((self.uplink.clean(adjusted), {}))
-                    else:  # still under review at the end: no answer yet
+                    else:  # still under review at the end: declared so lately that no answer is due yet
                         change.reviewed_ts = change.review_result = change.adjusted_ts = None
-                        change.declared_ts = (self.end_day - rng.randint(3, 12)) * DAY + office_clock(rng)
-                        change.effective_day = self.cal.wd_after(change.declared_ts // DAY, 15)
+                        declared_day = wf.before(code, self.end_day + 1, rng.randint(1, CATALOGUE_REVIEW_WD))
+                        change.trigger_day = wf.before(code, declared_day, rng.randint(1, CATALOGUE_DECLARE_WD))
+                        change.declared_ts = declared_day * DAY + office_clock(rng)
+                        change.effective_day = self.cal.wd_after(declared_day, 15)
                         version.effective_from = change.effective_day
                         version.uploads[0] = (self.uplink.clean(change.declared_ts), version.uploads[0][1])
                 self.powers.append(power)
                 change.power_code = power.code
+                added.append((power, change))
             self.changes.append(change)
+        # C10 (Q6): a new code sorts after every code of its category in force before it, so the
+        # added powers of a category are numbered in the order they take effect.
+        by_category = defaultdict(list)
+        for power, change in added:
+            by_category[power.category].append((power, change))
+        for group in by_category.values():
+            codes = sorted(power.code for power, _change in group)
+            group.sort(key=lambda pair: (pair[0].versions[0].effective_from, pair[0].code))
+            for new_code, (power, change) in zip(codes, group, strict=True):
+                power.code = change.power_code = new_code
 
     def _modify(self, power: Power, adjusted: int, effective: int) -> None:
         """A new version from ``effective`` on; often the promise is cut (减时限)."""
@@ -2027,9 +2316,15 @@ class DepartmentSimulator:
 
 
 def simulate_legal_office(
-    writer: ExchangeWriter, changes: list[CatalogueChange], *, seed: int, start_ts: int, end_ts: int
+    writer: ExchangeWriter,
+    changes: list[CatalogueChange],
+    wf: WorkflowCalendar,
+    *,
+    seed: int,
+    start_ts: int,
+    end_ts: int,
 ) -> Counter:
-    """Catalogue change requests: one row when declared, another when reviewed, another when adjusted."""
+    """Catalogue change requests (W3): one row when declared, another when reviewed, another when adjusted."""
     uplink = Uplink(
         random.Random(f"uplink:{seed}:legal_office"), start_ts, end_ts, interval_min=30, phase_s=420, outage_rate=0.2
     )
@@ -2051,15 +2346,20 @@ def simulate_legal_office(
             "adjusted_at": None,
             "effective_date": change.effective_day,
         }
-        if writer.push("power_change_request", row, uplink.clean(change.declared_ts)):
-            facts["change_requests"] += 1
+        if not writer.push("power_change_request", row, uplink.clean(change.declared_ts)):
+            continue
+        facts["change_requests"] += 1
+        written = row
         if change.reviewed_ts is not None:
             row = dict(row, reviewed_at=change.reviewed_ts, review_result=change.review_result)
-            writer.push("power_change_request", row, uplink.clean(change.reviewed_ts))
-        if change.adjusted_ts is not None:
-            writer.push(
-                "power_change_request", dict(row, adjusted_at=change.adjusted_ts), uplink.clean(change.adjusted_ts)
-            )
+            if writer.push("power_change_request", row, uplink.clean(change.reviewed_ts)):
+                written = row
+                if change.adjusted_ts is not None:
+                    row = dict(row, adjusted_at=change.adjusted_ts)
+                    if writer.push("power_change_request", row, uplink.clean(change.adjusted_ts)):
+                        written = row
+        for kind in judge_change_request(wf, written, writer.end_ts // DAY - 1):
+            writer.count(kind, "power_change_request")
     return facts
 
 
@@ -2081,9 +2381,65 @@ class ComplaintRecord:
     accepted: bool
 
 
+def inject_kinds(
+    rng: random.Random,
+    count: int,
+    shares: tuple[tuple[str, float], ...],
+    applies: Callable[[int, str, set[str], bool], bool],
+    early: Callable[[int], bool],
+) -> list[set[str]]:
+    """The workflow mess of ``count`` tasks or complaints: per item, the kinds injected into it.
+
+    Each kind hits an item it applies to (``applies(item, kind, kinds so far, forced)``) with its
+    share; then every kind short of MIN_WORKFLOW_INJECTIONS on items early enough to be judged at the
+    end (``early``) is forced onto such items, those without any other kind first.
+    """
+    kinds: list[set[str]] = [set() for _ in range(count)]
+    for item in range(count):
+        for kind, share in shares:
+            if applies(item, kind, kinds[item], False) and rng.random() < share:
+                kinds[item].add(kind)
+    for kind, _share in shares:
+        candidates = [i for i in range(count) if early(i)]
+        short = MIN_WORKFLOW_INJECTIONS - sum(kind in kinds[i] for i in candidates)
+        if short <= 0:
+            continue
+        pool = [i for i in candidates if not kinds[i] and applies(i, kind, kinds[i], True)]
+        pool = pool or [i for i in candidates if kind not in kinds[i] and applies(i, kind, kinds[i], True)]
+        for item in rng.sample(pool, min(short, len(pool))):
+            kinds[item].add(kind)
+    return kinds
+
+
+@dataclass
+class _Complaint:
+    row: dict
+    written: bool
+    real_name: bool
+    handling: str | None  # None: rejected; self_handle or transfer
+
+
+# Which complaints a kind of W2 mess applies to, given the kinds it already has.
+_COMPLAINT_APPLIES: dict[str, Callable[[_Complaint, set[str]], bool]] = {
+    "late_decision": lambda c, k: True,
+    "reject_without_reason": lambda c, k: c.handling is None,
+    "late_notice": lambda c, k: c.real_name and "missing_notice" not in k,
+    "missing_notice": lambda c, k: c.real_name and "late_notice" not in k,
+    "late_result": lambda c, k: c.handling == "transfer" and "missing_result" not in k,
+    "missing_result": lambda c, k: c.handling == "transfer" and not k & {"late_result", "missing_feedback"},
+    "missing_feedback": lambda c, k: c.real_name and c.handling is not None and "missing_result" not in k,
+}
+REJECTION_REASONS = (
+    "不属于效能投诉受理范围，已告知向有关部门反映",
+    "反映事项已进入诉讼程序，依法不予受理",
+    "重复投诉，已于前次答复",
+    "投诉事项无具体事实依据",
+)
+
+
 def simulate_portal(
     writer: ExchangeWriter,
-    cal: Calendar,
+    wf: WorkflowCalendar,
     pools: Pools,
     units: list[Unit],
     samples: dict[str, list[dict]],
@@ -2114,6 +2470,7 @@ def simulate_portal(
     received.sort()
     facts = Counter()
     records = []
+    complaints = []
     per_day = Counter()
     for index, (ts, channel) in enumerate(received):
         day = ts // DAY
@@ -2138,98 +2495,115 @@ def simulate_portal(
             content = content + "\u3000"
         real_name = rng.random() < 0.7
         person = rng.randrange(len(pools.names))
-        pushed = writer.push(
-            "complaint",
-            {
-                "complaint_no": complaint_no,
-                "received_at": ts,
-                "channel": channel,
-                "is_real_name": real_name,
-                "complainant_name": pools.names[person] if real_name else None,
-                "complainant_phone": pools.phones[person] if real_name else None,
-                "target_department_code": target,
-                "case_no": case["case_no"] if case else None,
-                "category": category,
-                "content": content,
-            },
-            uplink(ts),
-            ts,
-            tag=tag,
-        )
+        row = {
+            "complaint_no": complaint_no,
+            "received_at": ts,
+            "channel": channel,
+            "is_real_name": real_name,
+            "complainant_name": pools.names[person] if real_name else None,
+            "complainant_phone": pools.phones[person] if real_name else None,
+            "target_department_code": target,
+            "case_no": case["case_no"] if case else None,
+            "category": category,
+            "content": content,
+        }
+        pushed = writer.push("complaint", row, uplink(ts), ts, tag=tag)
         facts["complaints"] += pushed
-        accepted = rng.random() < 0.85 and index != count // 2
+        # At least two rejections per run; the others are accepted, then handled by the office or
+        # transferred to the department.
+        accepted = rng.random() < 0.85 and index not in (count // 4, count // 2)
+        handling = ("transfer" if rng.random() < 0.6 else "self_handle") if accepted else None
+        complaints.append(_Complaint(row, pushed, real_name, handling))
         records.append(ComplaintRecord(complaint_no, target, case["case_no"] if case else None, ts, accepted))
-        # The rejection of one complaint per run (and 5 % of the others) states no reason.
-        silent = index == count // 2 or rng.random() < 0.05
-        _complaint_actions(writer, rng, cal, uplink, complaint_no, ts, target, real_name, accepted, silent)
+    # Every step of the complaints forced to go wrong is due well before the end (~30 WD at most).
+    judged_by = end_ts - 60 * DAY
+    injected = inject_kinds(
+        rng,
+        len(complaints),
+        COMPLAINT_INJECTIONS,
+        lambda i, kind, kinds, _forced: _COMPLAINT_APPLIES[kind](complaints[i], kinds),
+        lambda i: complaints[i].written and complaints[i].row["received_at"] < judged_by,
+    )
+    for complaint, kinds in zip(complaints, injected, strict=True):
+        _complaint_actions(writer, rng, wf, uplink, complaint, kinds)
     return facts, records
 
 
 def _complaint_actions(
     writer: ExchangeWriter,
     rng: random.Random,
-    cal: Calendar,
+    wf: WorkflowCalendar,
     uplink: Uplink,
-    complaint_no: str,
-    received: int,
-    target: str,
-    real_name: bool,
-    accepted: bool,
-    silent: bool,
+    complaint: _Complaint,
+    kinds: set[str],
 ) -> None:
-    day = received // DAY
+    """The office's and the department's acts on one complaint, on time unless ``kinds`` says not."""
+    cal = wf.cal
+    row = complaint.row
+    received, target = row["received_at"], row["target_department_code"]
     actions = []
-    decided = cal.wd_after(day, rng.randint(6, 9) if rng.random() < 0.08 else rng.randint(1, 5))
-    decided_ts = decided * DAY + office_clock(rng)
-    if accepted:
-        actions.append(("accept", decided_ts, SUPERVISION_OFFICE, None, None))
+    due = wf.after(CITY, received // DAY, COMPLAINT_DECISION_WD)
+    if "late_decision" in kinds:
+        decided_day = wf.after(CITY, due, rng.randint(1, 4))
     else:
-        reason = (
-            None
-            if silent
-            else rng.choice(
-                (
-                    "不属于效能投诉受理范围，已告知向有关部门反映",
-                    "反映事项已进入诉讼程序，依法不予受理",
-                    "重复投诉，已于前次答复",
-                    "投诉事项无具体事实依据",
-                )
-            )
+        decided_day = wf.within(rng, CITY, received // DAY, due, COMPLAINT_DECISION_WD)
+    decided = decided_day * DAY + office_clock(rng)
+    if complaint.handling is not None:
+        actions.append(("accept", decided, SUPERVISION_OFFICE, None, None))
+    else:
+        reason = None if "reject_without_reason" in kinds else rng.choice(REJECTION_REASONS)
+        actions.append(("reject", decided, SUPERVISION_OFFICE, reason, None))
+    if complaint.real_name and "missing_notice" not in kinds:
+        due = wf.after(CITY, decided_day, COMPLAINT_NOTIFY_WD)
+        if "late_notice" in kinds:
+            notified_day = wf.after(CITY, due, rng.randint(1, 5))
+        else:
+            wait = rng.randint(0, 2)
+            notified_day = wf.after(CITY, decided_day, wait) if wait else decided_day
+        actions.append(
+            ("notify", max(decided + 600, notified_day * DAY + office_clock(rng)), SUPERVISION_OFFICE, None, None)
         )
-        actions.append(("reject", decided_ts, SUPERVISION_OFFICE, reason, None))
-    at = decided_ts
-    if real_name:
-        at = cal.wd_after(at // DAY, rng.randint(0, 2)) * DAY + office_clock(rng)
-        at = max(at, decided_ts + 600)
-        actions.append(("notify", at, SUPERVISION_OFFICE, None, None))
-    if accepted:
-        handled = max(at + 600, cal.wd_after(at // DAY, rng.randint(0, 2)) * DAY + office_clock(rng))
-        if rng.random() < 0.4:
+    if complaint.handling is not None:
+        handled = max(decided + 600, cal.wd_after(decided_day, rng.randint(0, 2)) * DAY + office_clock(rng))
+        handled_day = handled // DAY
+        reported_day = None
+        if complaint.handling == "self_handle":
             actions.append(("self_handle", handled, SUPERVISION_OFFICE, None, None))
             reporter = SUPERVISION_OFFICE
+            reported_day = cal.wd_after(handled_day, rng.randint(3, 13))
         else:
-            deadline = cal.wd_after(handled // DAY, 10)
+            deadline = cal.wd_after(handled_day, 10)
             actions.append(("transfer", handled, SUPERVISION_OFFICE, None, deadline))
             reporter = target
-        reported = max(handled + 600, cal.wd_after(handled // DAY, rng.randint(3, 13)) * DAY + office_clock(rng))
-        actions.append(("result_reported", reported, reporter, None, None))
-        feedback = max(reported + 600, cal.wd_after(reported // DAY, rng.randint(1, 3)) * DAY + office_clock(rng))
-        actions.append(("feedback", feedback, SUPERVISION_OFFICE, None, None))
+            due = wf.by(target, handled_day, deadline)
+            if "late_result" in kinds:
+                reported_day = wf.after(target, due, rng.randint(1, 8))
+            elif "missing_result" not in kinds:  # with it, the department never answers
+                reported_day = wf.within(rng, target, handled_day, due, 10)
+        if reported_day is not None:
+            reported = max(handled + 600, reported_day * DAY + office_clock(rng))
+            actions.append(("result_reported", reported, reporter, None, None))
+            if complaint.real_name and "missing_feedback" not in kinds:
+                fed_back_day = wf.after(CITY, reported_day, rng.randint(1, 3))
+                fed_back = max(reported + 600, fed_back_day * DAY + office_clock(rng))
+                actions.append(("feedback", fed_back, SUPERVISION_OFFICE, None, None))
+    written = []
+    actions.sort(key=lambda a: a[1])
     for seq, (action, acted, actor, reason, deadline) in enumerate(actions, start=1):
-        writer.push(
-            "complaint_action",
-            {
-                "complaint_no": complaint_no,
-                "action_seq": seq,
-                "action": action,
-                "acted_at": acted,
-                "actor_unit": actor,
-                "reason": reason,
-                "deadline_date": deadline,
-            },
-            uplink(acted),
-            acted,
-        )
+        act = {
+            "complaint_no": row["complaint_no"],
+            "action_seq": seq,
+            "action": action,
+            "acted_at": acted,
+            "actor_unit": actor,
+            "reason": reason,
+            "deadline_date": deadline,
+        }
+        if writer.push("complaint_action", act, uplink(acted), acted):
+            written.append(act)
+    if complaint.written:
+        for kind in judge_complaint(wf, row, written, writer.end_ts // DAY - 1):
+            writer.count(kind, "complaint")
 
 
 def card_id(rule: str, department_code: str, case_no: str, day: int) -> str:
@@ -2237,13 +2611,22 @@ def card_id(rule: str, department_code: str, case_no: str, day: int) -> str:
     return f"YC-{rule}-{department_code}-{case_no}-{date_of(day):%Y%m%d}"
 
 
+RETURN_REASONS = (
+    "整改材料不完整，请补充说明超期原因及整改措施",
+    "反馈内容与核查情况不符，请重新核实",
+    "未落实责任追究，请补充处理意见",
+)
+RETURN_KINDS = frozenset({"return_without_reason", "return_without_deadline"})
+
+
 def simulate_supervision(
     writer: ExchangeWriter,
-    cal: Calendar,
+    wf: WorkflowCalendar,
     units: list[Unit],
     problems: list[dict],
     samples: list[dict],
     complaints: list[ComplaintRecord],
+    exemptions: list[ExemptWindow],
     *,
     seed: int,
     start: date,
@@ -2252,6 +2635,7 @@ def simulate_supervision(
 ) -> Counter:
     """Supervision tasks (W1) with their actions, card revocations and no-fault exemptions (T9)."""
     rng = random.Random(f"supervision:{seed}")
+    cal = wf.cal
     start_day, end_day = day_of(start), day_of(end)
     start_ts, end_ts = start_day * DAY, (end_day + 1) * DAY
     uplink = Uplink(
@@ -2294,71 +2678,86 @@ def simulate_supervision(
         if issued < end_ts:
             planned.append((issued, origin, target, case_no, card))
     planned.sort()
+    returned = [rng.random() < P_TASK_RETURN for _ in planned]
+    # A task forced to go wrong is issued early enough for its every act to be due before the end.
+    judged_by = end_ts - 45 * DAY
+    injected = inject_kinds(
+        rng,
+        len(planned),
+        TASK_INJECTIONS,
+        lambda i, kind, _kinds, forced: forced or kind not in RETURN_KINDS or returned[i],
+        lambda i: planned[i][0] < judged_by,
+    )
     per_day = Counter()
-    silent_return_done = False
-    for issued, origin, target, case_no, card in planned:
+    for (issued, origin, target, case_no, card), kinds, returns in zip(planned, injected, returned, strict=True):
         day = issued // DAY
         per_day[day] += 1
         task_no = f"DB{date_of(day):%Y%m%d}{per_day[day]:03d}"
-        deadline = cal.wd_after(day, 5)
-        facts["supervision_tasks"] += writer.push(
-            "supervision_task",
-            {
-                "task_no": task_no,
-                "origin": origin,
-                "target_department_code": target,
-                "case_no": case_no,
-                "card_id": card,
-                "issued_at": issued,
-                "deadline_date": deadline,
-            },
-            uplink(issued),
-            issued,
-        )
+        r = rng.random()
+        deadline = None if r < 0.15 else cal.wd_after(day, 10 if r < 0.25 else SUPERVISION_REPLY_WD)
+        task = {
+            "task_no": task_no,
+            "origin": origin,
+            "target_department_code": target,
+            "case_no": case_no,
+            "card_id": card,
+            "issued_at": issued,
+            "deadline_date": deadline,
+        }
+        task_written = writer.push("supervision_task", task, uplink(issued), issued)
+        facts["supervision_tasks"] += task_written
+        # The reply deadline in force, T9 exempt days of the department included.
+        if deadline is not None:
+            due = wf.by(target, day, deadline)
+        else:
+            due = wf.after(target, day, SUPERVISION_REPLY_WD)
         actions = []
         at = issued
-        rounds = 2 if rng.random() < 0.15 or not silent_return_done else 1
+        rounds = 2 if returns or kinds & RETURN_KINDS else 1
         for round_no in range(rounds):
-            reply_day = cal.wd_after(at // DAY, rng.randint(6, 10) if rng.random() < 0.12 else rng.randint(1, 5))
+            last_round = round_no == rounds - 1
+            if last_round and "late_reply" in kinds:
+                reply_day = wf.after(target, max(due, at // DAY), rng.randint(1, 5))
+            elif due >= at // DAY:
+                reply_day = wf.within(rng, target, at // DAY, due, SUPERVISION_REPLY_WD)
+            else:  # returned without a new deadline: the old one has passed, the reply comes late
+                reply_day = wf.after(target, at // DAY, rng.randint(1, SUPERVISION_REPLY_WD))
             at = max(at + 600, reply_day * DAY + office_clock(rng))
-            actions.append(("reply", at, target, None, None))
+            actions.append(["reply", at, target, None, None])
             at = max(at + 600, cal.wd_after(at // DAY, rng.randint(1, 2)) * DAY + office_clock(rng))
-            actions.append(("initial_review", at, rng.choice(staff), None, None))
-            if round_no < rounds - 1:
-                silent = rng.random() < 0.1 or not silent_return_done
-                silent_return_done = True
-                reason = (
-                    None
-                    if silent
-                    else rng.choice(
-                        (
-                            "整改材料不完整，请补充说明超期原因及整改措施",
-                            "反馈内容与核查情况不符，请重新核实",
-                            "未落实责任追究，请补充处理意见",
-                        )
-                    )
-                )
-                actions.append(("return", at + 300, rng.choice(staff), reason, cal.wd_after(at // DAY, 5)))
+            actions.append(["initial_review", at, rng.choice(staff), None, None])
+            if not last_round:
+                reason = None if "return_without_reason" in kinds else rng.choice(RETURN_REASONS)
+                new_deadline = None if "return_without_deadline" in kinds else cal.wd_after(at // DAY, 5)
                 at += 300
+                actions.append(["return", at, rng.choice(staff), reason, new_deadline])
+                if new_deadline is not None:  # without one the old deadline stays in force
+                    due = wf.by(target, at // DAY, new_deadline)
         at = max(at + 600, cal.wd_after(at // DAY, rng.randint(1, 3)) * DAY + office_clock(rng))
-        actions.append(("final_review", at, leader, None, None))
+        actions.append(["final_review", at, leader, None, None])
         at = max(at + 600, cal.wd_after(at // DAY, rng.randint(0, 2)) * DAY + office_clock(rng))
-        actions.append(("archive", at, rng.choice(staff), None, None))
+        actions.append(["archive", at, rng.choice(staff), None, None])
+        if "review_before_reply" in kinds:  # the first review is logged before the reply it reviews
+            actions[1][1] = max(issued + 300, actions[0][1] - rng.randint(600, 3 * HOUR))
+        if "archive_before_final_review" in kinds:  # the clerk archives before the leader signs off
+            actions[-1][1] = max(actions[-3][1] + 300, actions[-2][1] - rng.randint(600, 2 * HOUR))
+        actions.sort(key=lambda a: a[1])
+        written = []
         for seq, (action, acted, actor, reason, new_deadline) in enumerate(actions, start=1):
-            writer.push(
-                "supervision_task_action",
-                {
-                    "task_no": task_no,
-                    "action_seq": seq,
-                    "action": action,
-                    "acted_at": acted,
-                    "actor": actor,
-                    "reason": reason,
-                    "new_deadline_date": new_deadline,
-                },
-                uplink(acted),
-                acted,
-            )
+            act = {
+                "task_no": task_no,
+                "action_seq": seq,
+                "action": action,
+                "acted_at": acted,
+                "actor": actor,
+                "reason": reason,
+                "new_deadline_date": new_deadline,
+            }
+            if writer.push("supervision_task_action", act, uplink(acted), acted):
+                written.append(act)
+        if task_written:
+            for kind, table in judge_task(wf, task, written, end_day):
+                writer.count(kind, table)
 
     # Card revocations: appeals upheld, exemptions registered later.
     for case in rng.sample(problems, min(len(problems), max(2, cases // 4000))):
@@ -2383,62 +2782,99 @@ def simulate_supervision(
         ):
             facts["card_revocations"] += 1
 
-    # Exemptions: city-wide failures, departments hit by typhoons or conflicting laws, fraud cases.
-    windows = []
+    # Exemptions: the city-wide and department windows planned before the simulation (they move the
+    # workflow deadlines everyone met), and fraud cases.
+    windows = [w for w in exemptions if w.scope != "case"]
+    for case in rng.sample(samples, min(len(samples), max(2, cases // 5000))):
+        begin = case["accepted_ts"]
+        finish = begin + rng.randint(3, 20) * DAY
+        registered = office_time(cal.wd_after(finish // DAY, rng.randint(1, 5)))
+        windows.append(
+            ExemptWindow("case", case["department_code"], case["case_no"], "applicant_fraud", begin, finish, registered)
+        )
+    windows.sort(key=lambda w: (w.begin, w.department_code or "", w.case_no or ""))
+    numbers = Counter()
+    for window in windows:
+        year = date_of(window.begin // DAY).year
+        numbers[year] += 1
+        # The office's own registrations sync without delay: written iff registered before the end,
+        # as plan_exemptions assumes for the windows that move workflow deadlines.
+        pushed = writer.push(
+            "exemption",
+            {
+                "exemption_id": f"MZ{year}{numbers[year]:04d}",
+                "scope": window.scope,
+                "department_code": window.department_code,
+                "case_no": window.case_no,
+                "reason_type": window.reason_type,
+                "start_at": window.begin,
+                "end_at": window.finish,
+                "approved_by": leader,
+            },
+            uplink.clean(window.registered),
+            window.registered,
+        )
+        if pushed != (window.registered < end_ts):
+            raise AssertionError(f"exemption registered at {timestamp_text(window.registered)} synced after the end")
+        facts["exemptions"] += pushed
+    return facts
+
+
+@dataclass(frozen=True)
+class ExemptWindow:
+    """A no-fault exemption window (T9) as the supervision office registers it."""
+
+    scope: str  # city, department, case
+    department_code: str | None
+    case_no: str | None
+    reason_type: str
+    begin: int
+    finish: int
+    registered: int  # when the office registers it: the row's time
+
+
+def plan_exemptions(cal: Calendar, codes: list[str], *, seed: int, start: date, end: date) -> list[ExemptWindow]:
+    """The city-wide and department exemption windows (T9): city-wide failures, departments hit by
+    typhoons or conflicting laws. Drawn before anything else, because the workflow deadlines that
+    departments and offices meet (W1-W3) move with them."""
+    rng = random.Random(f"exemptions:{seed}")
+    start_day, end_day = day_of(start), day_of(end)
     span = max(1, end_day - start_day)
+    windows = []
+
+    def add(scope: str, code: str | None, reason_type: str, begin: int, finish: int) -> None:
+        registered = cal.wd_after(finish // DAY, rng.randint(1, 5)) * DAY + office_clock(rng)
+        windows.append(ExemptWindow(scope, code, None, reason_type, begin, finish, registered))
+
     for _ in range(2):
         day = cal.wd_after(start_day + rng.randrange(span), 0)
         begin = day * DAY + rng.randrange(9 * HOUR, 14 * HOUR)
-        windows.append(("city", None, None, "system_failure", begin, begin + rng.randrange(2 * HOUR, 8 * HOUR)))
+        add("city", None, "system_failure", begin, begin + rng.randrange(2 * HOUR, 8 * HOUR))
     coastal = [c for c in COASTAL_UNITS if c in codes]
     if coastal:
         typhoon = day_of(date(start.year, 8, 1)) + rng.randrange(45)
         if start_day <= typhoon <= end_day:
             for code in rng.sample(coastal, min(len(coastal), 3)):
-                windows.append(
-                    ("department", code, None, "force_majeure", typhoon * DAY, (typhoon + rng.randint(1, 2)) * DAY)
-                )
+                add("department", code, "force_majeure", typhoon * DAY, (typhoon + rng.randint(1, 2)) * DAY)
     for _ in range(3):
         code = rng.choice(codes)
         day = start_day + rng.randrange(span)
         kind = rng.choice(("system_failure", "law_conflict"))
         length = rng.randrange(3 * HOUR, 10 * HOUR) if kind == "system_failure" else rng.randint(2, 10) * DAY
-        windows.append(("department", code, None, kind, day * DAY + 9 * HOUR, day * DAY + 9 * HOUR + length))
-    for case in rng.sample(samples, min(len(samples), max(2, cases // 5000))):
-        begin = case["accepted_ts"]
-        windows.append(
-            (
-                "case",
-                case["department_code"],
-                case["case_no"],
-                "applicant_fraud",
-                begin,
-                begin + rng.randint(3, 20) * DAY,
-            )
-        )
-    windows.sort(key=lambda w: (w[4], w[1] or "", w[2] or ""))
-    numbers = Counter()
-    for scope, code, case_no, reason_type, begin, finish in windows:
-        year = date_of(begin // DAY).year
-        numbers[year] += 1
-        registered = office_time(cal.wd_after(finish // DAY, rng.randint(1, 5)))
-        if writer.push(
-            "exemption",
-            {
-                "exemption_id": f"MZ{year}{numbers[year]:04d}",
-                "scope": scope,
-                "department_code": code,
-                "case_no": case_no,
-                "reason_type": reason_type,
-                "start_at": begin,
-                "end_at": finish,
-                "approved_by": leader,
-            },
-            uplink(registered),
-            registered,
-        ):
-            facts["exemptions"] += 1
-    return facts
+        add("department", code, kind, day * DAY + 9 * HOUR, day * DAY + 9 * HOUR + length)
+    return windows
+
+
+def workflow_exempt_days(cal: Calendar, windows: list[ExemptWindow], end_ts: int) -> dict[str, list[int]]:
+    """The exempt working days of the written city-wide (``CITY``) and department windows, per unit:
+    every working day from the Beijing date of a window's start to that of its end."""
+    days: dict[str, set[int]] = defaultdict(set)
+    for w in windows:
+        if w.scope == "case" or w.registered >= end_ts:
+            continue
+        unit = CITY if w.scope == "city" else w.department_code
+        days[unit].update(d for d in range(w.begin // DAY, w.finish // DAY + 1) if cal.is_workday(d))
+    return {unit: sorted(d) for unit, d in sorted(days.items())}
 
 
 # --------------------------------------------------------------------------------------------
@@ -2494,6 +2930,8 @@ def _run_department(job: dict, on_progress: Callable[[int], None] | None) -> dic
             end=end,
             cases=job["cases"],
             forced=job["forced"],
+            wf=WorkflowCalendar(cal, job["exempt_days"]),
+            forced_changes=job["forced_changes"],
         )
         sim.build_catalogue()
         sim.build_accounts()
@@ -2576,6 +3014,12 @@ def simulate(
         raise ValueError("end must be after start")
     sources_file = Path(sources_file)
     units = load_units()
+    cal = _calendar(start, end)
+    start_ts, end_ts = day_of(start) * DAY, (day_of(end) + 1) * DAY
+    # The T9 windows first: every workflow deadline of the window moves with them.
+    exemptions = plan_exemptions(cal, [u.code for u in units], seed=seed, start=start, end=end)
+    exempt_days = workflow_exempt_days(cal, exemptions, end_ts)
+    wf = WorkflowCalendar(cal, exempt_days)
     weights = [UNIT_CASE_WEIGHT.get(u.code, 5.0) for u in units]
     allocation = apportion(cases, weights)
     sources: list[Source] = []
@@ -2599,12 +3043,18 @@ def simulate(
                 "end": end.isoformat(),
                 "all_text": all_text,
                 "forced": [],
+                "forced_changes": [],
+                "exempt_days": exempt_days,
             }
         )
     # MIN_INJECTIONS of every per-case injection, dealt round-robin over the departments.
     kinds = [kind for kind, _share in CASE_INJECTIONS]
     for slot in range(MIN_INJECTIONS * len(kinds)):
         jobs[slot % len(jobs)]["forced"].append(kinds[slot % len(kinds)])
+    # MIN_WORKFLOW_INJECTIONS of every catalogue-change kind, dealt from the other end.
+    kinds = [kind for kind, _share in CHANGE_INJECTIONS]
+    for slot in range(MIN_WORKFLOW_INJECTIONS * len(kinds)):
+        jobs[-1 - slot % len(jobs)]["forced_changes"].append(kinds[slot % len(kinds)])
     other_urls = {}
     for kind in ("legal_office", "portal", "supervision"):
         database = database_name(kind, database_prefix)
@@ -2641,28 +3091,27 @@ def simulate(
         samples.extend(result["case_sample"])
         samples_by_unit[unit.code] = result["case_sample"]
 
-    cal = _calendar(start, end)
     pools = pools_for(seed)
-    start_ts, end_ts = day_of(start) * DAY, (day_of(end) + 1) * DAY
     for kind in ("legal_office", "portal", "supervision"):
         with psycopg.connect(other_urls[kind]) as conn:
             writer = ExchangeWriter(conn, kind, kind, all_text=False, start_ts=start_ts, end_ts=end_ts, seed=seed)
             if kind == "legal_office":
-                facts.update(simulate_legal_office(writer, changes, seed=seed, start_ts=start_ts, end_ts=end_ts))
+                facts.update(simulate_legal_office(writer, changes, wf, seed=seed, start_ts=start_ts, end_ts=end_ts))
             elif kind == "portal":
                 portal_facts, complaints = simulate_portal(
-                    writer, cal, pools, units, samples_by_unit, seed=seed, start=start, end=end, cases=cases
+                    writer, wf, pools, units, samples_by_unit, seed=seed, start=start, end=end, cases=cases
                 )
                 facts.update(portal_facts)
             else:
                 facts.update(
                     simulate_supervision(
                         writer,
-                        cal,
+                        wf,
                         units,
                         problems,
                         samples,
                         [c for c in complaints if c.accepted],
+                        exemptions,
                         seed=seed,
                         start=start,
                         end=end,
