@@ -24,6 +24,7 @@ DASHBOARDS = (
     ("supervision-log", "监察日志"),
     ("early-warning", "预警纠错"),
     ("data-quality", "数据质量"),
+    ("performance-evaluation", "绩效评估"),
 )
 SIZES = {"tiny": 600, "small": 20_000, "medium": 100_000, "large": 1_000_000}
 

@@ -1,8 +1,8 @@
 """Superset against a real PostgreSQL: setup, import twice, and every chart's data matches the marts.
 
-Every chart of every dashboard (电子监察总览, 实时监控, 监察日志, 预警纠错, 数据质量) is read through
-``GET /api/v1/chart/{id}/data/`` (its saved ``query_context``) and compared with a SQL query on the
-mart it reads — no hard-coded numbers.
+Every chart of every dashboard (电子监察总览, 实时监控, 监察日志, 预警纠错, 数据质量, 绩效评估) is read
+through ``GET /api/v1/chart/{id}/data/`` (its saved ``query_context``) and compared with a SQL query on
+the mart it reads — no hard-coded numbers.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,7 @@ DASHBOARDS = {
     "supervision-log": "监察日志",
     "early-warning": "预警纠错",
     "data-quality": "数据质量",
+    "performance-evaluation": "绩效评估",
 }
 MARTS = [
     "card_daily_counts",
@@ -34,6 +36,11 @@ MARTS = [
     "daily_supervision_log",
     "data_quality_findings",
     "node_timeliness",
+    "performance_card_events",
+    "performance_post_nodes",
+    "performance_scores",
+    "performance_timeliness_cases",
+    "performance_upload_events",
     "upload_timeliness",
     "upload_timeliness_daily",
 ]
@@ -73,7 +80,7 @@ def test_bundle_has_no_credentials_and_a_placeholder_uri():
     assert all(d["catalog"] is None and d["schema"] == "marts" for d in datasets)
 
 
-def test_bundle_has_the_five_dashboards_and_no_stray_charts():
+def test_bundle_has_every_dashboard_and_no_stray_charts():
     bundle = superset.load_bundle()
     assert {c["slug"]: c["dashboard_title"] for n, c in bundle.items() if n.startswith("dashboards/")} == DASHBOARDS
     placed = {c["uuid"] for c in all_charts()}
@@ -84,12 +91,18 @@ def test_bundle_has_the_five_dashboards_and_no_stray_charts():
 @pytest.mark.parametrize("chart", all_charts(), ids=lambda c: c["slice_name"])
 def test_chart_is_saved_with_query_context_and_names_its_rule(chart):
     assert chart["query_context"], "without query_context the chart data API answers 400"
-    assert re.search(r"\b(T[1-9]|Q[1-9]|L|A[1-4])\b", chart["description"] or ""), "the tooltip must name its rule id"
+    assert re.search(r"\b(T[1-9]|Q[1-9]|L|A[1-4]|P[1-3])\b", chart["description"] or ""), (
+        "the tooltip must name its rule id"
+    )
 
 
-@pytest.mark.parametrize(("slug", "rules"), [("early-warning", r"\bA[1-4]\b"), ("data-quality", r"\bQ[1-9]\b|Q1–Q9")])
+@pytest.mark.parametrize(
+    ("slug", "rules"),
+    [("early-warning", r"\bA[1-4]\b"), ("data-quality", r"\bQ[1-9]\b|Q1–Q9"), ("performance-evaluation", r"\bP[12]\b")],
+)
 def test_card_and_quality_charts_name_their_own_rules(slug, rules):
-    """A number on 预警纠错 leads to a card rule (A1 黄牌 … A4 撤销); on 数据质量 to Q1 … Q9."""
+    """A number on 预警纠错 leads to a card rule (A1 黄牌 … A4 撤销); on 数据质量 to Q1 … Q9; on 绩效评估 to
+    the scoring (P1) or comparison (P2) rule."""
     for chart in superset.dashboard_charts(slug):
         assert re.search(rules, chart["description"]), chart["slice_name"]
         assert not re.search(r"[A-Za-z]{4,}", chart["slice_name"]), f"{chart['slice_name']}: a title in English"
@@ -244,6 +257,117 @@ def test_calendar_warning_turns_red_above_zero_and_says_what_to_do():
         if isinstance(item, dict) and item.get("type") == "MARKDOWN"
     ]
     assert any("T1" in n and "节假日安排" in n and "calendar_overrides.csv" in n for n in notes)
+
+
+# --- 绩效评估: filters and datasets (no server needed) -----------------------------------------------
+
+PERFORMANCE = "performance-evaluation"
+RANKING = "绩效排名"
+TREND = "各部门月度得分趋势(对比全市平均)"
+PERIOD_COLUMNS = ("period_type_label", "period_label")
+
+
+def _performance_filters() -> dict[str, dict]:
+    natives = dashboard_config(PERFORMANCE)["metadata"]["native_filter_configuration"]
+    return {native["name"]: native for native in natives}
+
+
+def _datasets() -> dict[str, dict]:
+    return {c["uuid"]: c for n, c in superset.load_bundle().items() if n.startswith("datasets/")}
+
+
+def test_performance_filters_default_to_the_latest_month_of_departments():
+    natives = _performance_filters()
+    assert list(natives) == ["周期类型", "周期", "单位类型", "部门"]
+    scores = next(c["uuid"] for c in _datasets().values() if c["table_name"] == "performance_scores")
+    for native, column in zip(natives.values(), [*PERIOD_COLUMNS, "unit_type_label", "department_name"], strict=True):
+        assert native["targets"] == [{"column": {"name": column}, "datasetUuid": scores}], native["name"]
+    for name, default in (("周期类型", "月度"), ("单位类型", "部门")):
+        native = natives[name]
+        column = native["targets"][0]["column"]["name"]
+        assert native["controlValues"]["multiSelect"] is False
+        assert native["controlValues"]["enableEmptyFilter"] is True  # a value is required
+        assert native["defaultDataMask"]["filterState"]["value"] == [default]
+        assert native["defaultDataMask"]["extraFormData"]["filters"] == [{"col": column, "op": "IN", "val": [default]}]
+    # 周期 offers the periods of the chosen type, latest first, and takes the first one by itself
+    # (requiredFirst: applied on load, as the UI saves "select first filter value by default").
+    period = natives["周期"]
+    assert period["cascadeParentIds"] == [natives["周期类型"]["id"]]
+    assert period["controlValues"]["defaultToFirstItem"] is True
+    assert period["controlValues"]["sortAscending"] is False
+    assert period["controlValues"]["multiSelect"] is False
+    assert period["requiredFirst"] is True
+    assert natives["部门"]["defaultDataMask"]["filterState"] == {}  # every department until one is picked
+
+
+def test_performance_filter_scopes():
+    natives = _performance_filters()
+    ids = _chart_ids(PERFORMANCE)
+    everything = set(ids.values())
+    for name in ("周期类型", "周期"):  # the trend is monthly, over every month
+        assert natives[name]["scope"]["excluded"] == [ids[TREND]], name
+        assert sorted(natives[name]["chartsInScope"]) == sorted(everything - {ids[TREND]}), name
+    assert sorted(natives["单位类型"]["chartsInScope"]) == sorted(
+        ids[n] for n in (RANKING, "等级分布", "督办部分（W1–W3）计分情况")
+    )
+    drill_downs = [
+        c["slice_name"] for c in superset.dashboard_charts(PERFORMANCE) if _dataset_of(c) != "performance_scores"
+    ]
+    assert len(drill_downs) == 4
+    assert sorted(natives["部门"]["chartsInScope"]) == sorted(
+        ids[n] for n in ("各部门扣分构成", "得分最低的岗位", "得分最低的事项", *drill_downs)
+    )
+    for native in natives.values():
+        assert sorted(native["scope"]["excluded"]) == sorted(everything - set(native["chartsInScope"])), native["name"]
+
+
+def test_every_chart_the_period_filters_reach_has_the_period_columns():
+    """Superset applies a native filter by column name and silently drops it on a dataset without
+    that column; the drill-down datasets repeat each monthly row for its month, quarter and year."""
+    datasets = _datasets()
+    expressions = {}
+    ids = _chart_ids(PERFORMANCE)
+    in_scope = set(_performance_filters()["周期"]["chartsInScope"])
+    for chart in superset.dashboard_charts(PERFORMANCE):
+        if ids[chart["slice_name"]] not in in_scope:
+            continue
+        columns = {c["column_name"]: c for c in datasets[chart["dataset_uuid"]]["columns"]}
+        for name in PERIOD_COLUMNS:
+            assert name in columns, f"{chart['slice_name']}: no {name}"
+            expressions.setdefault(name, set()).add(columns[name]["expression"])
+    assert all(len(e) == 1 for e in expressions.values()), "the period labels must mean the same on every dataset"
+
+
+def test_performance_charts_with_a_fixed_unit_type_filter_on_it():
+    """Outside the 单位类型 filter's scope a chart reads one unit type itself (or none: the drill-downs)."""
+    unit_scoped = set(_performance_filters()["单位类型"]["chartsInScope"])
+    ids = _chart_ids(PERFORMANCE)
+    fixed = {
+        "各部门月度得分趋势(对比全市平均)": "department",
+        "各部门扣分构成": "department",
+        "县区得分比较": "county",
+        "得分最低的岗位": "post",
+        "得分最低的事项": "power",
+    }
+    for chart in superset.dashboard_charts(PERFORMANCE):
+        name = chart["slice_name"]
+        if _dataset_of(chart) != "performance_scores" or ids[name] in unit_scoped or name == "评分统计时点":
+            continue
+        unit = [f for f in chart["params"]["adhoc_filters"] if f["subject"] == "unit_type"]
+        assert [(f["operator"], f["comparator"]) for f in unit] == [("==", fixed[name])], name
+
+
+def test_workflows_note_counts_the_units_whose_w_part_is_not_scored():
+    """督办部分（W1–W3）暂未计分: the units of the chosen period and unit type whose workflows part is not
+    scored yet (workflows_scored false, the part then 0 by absence), orange above 0."""
+    (chart,) = [c for c in superset.dashboard_charts(PERFORMANCE) if c["slice_name"] == "督办部分（W1–W3）计分情况"]
+    assert chart["params"]["metric"] == "workflows_unscored_units"
+    assert chart["params"]["subheader"] == "个单位的督办部分（W1–W3）暂未计分"
+    assert chart["params"]["conditional_formatting"][0]["operator"] == ">"
+    assert "按 0 计" in chart["description"]
+    scores = next(c for c in _datasets().values() if c["table_name"] == "performance_scores")
+    metric = next(m for m in scores["metrics"] if m["metric_name"] == "workflows_unscored_units")
+    assert metric["expression"] == "count(*) filter (where not workflows_scored)"
 
 
 # --- against the running server -----------------------------------------------------------------
@@ -682,6 +806,9 @@ RECORD_TYPES = {  # the findings table's 记录类型 (a calculated column of th
     "case_accepted": "受理记录",
     "case_completed": "办结记录",
     "account": "账号",
+    "supervision_task_action": "督办办理",
+    "complaint": "投诉",
+    "power_change_request": "权力事项变更申请",
 }
 
 
@@ -866,6 +993,258 @@ def _check_revoked_list(rows, url):
     assert order == sorted(order), "latest revocation first"
 
 
+# --- 绩效评估 -------------------------------------------------------------------------------------
+
+GRADES = {"优秀", "良好", "合格", "不合格"}
+COLOURS = {"yellow": "黄牌", "red": "红牌"}
+PARTS = {  # metric of 各部门扣分构成 -> column of performance_scores
+    "timeliness_deduction_sum": "timeliness_deduction",
+    "uploads_deduction_sum": "uploads_deduction",
+    "cards_deduction_sum": "cards_deduction",
+    "workflows_deduction_sum": "workflows_deduction",
+}
+RANKING_COLUMNS = [
+    "rank",
+    "unit_name",
+    "parent_department",
+    "score",
+    "grade",
+    "score_change",
+    "timeliness_deduction",
+    "uploads_deduction",
+    "cards_deduction",
+    "workflows_deduction",
+    "nodes_deduction",
+    "bonuses",
+    "provisional_label",
+]
+# what the ranking shows, from the mart's own columns (所属部门 only for posts and powers; 预估 / 正式)
+RANKING_SQL = (
+    "select rank, unit_name, case when unit_type in ('post', 'power') then department_name else '' end,"
+    " score, grade, score_change, timeliness_deduction, uploads_deduction, cards_deduction,"
+    " workflows_deduction, nodes_deduction, bonuses, provisional from marts.performance_scores"
+)
+
+
+def _norm(value):
+    """A chart cell or a SQL value, comparable: numbers as floats, dates and wall times as Superset's
+    epoch milliseconds (of UTC midnight / of the wall time read as UTC), NaN as None."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC).timestamp() * 1000
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp() * 1000
+    return _opt(value)
+
+
+def _ranking_row(row: tuple) -> tuple:
+    *values, provisional = row
+    return (*(_norm(v) for v in values), "预估" if provisional else "正式")
+
+
+def _period_label(period_type: str, start: date) -> str:
+    """The 周期 filter's value for a period (the datasets' period_label)."""
+    if period_type == "month":
+        return f"{start.year}年{start.month:02d}月"
+    if period_type == "quarter":
+        return f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
+    return f"{start.year}年"
+
+
+def _check_performance_as_of(rows, url):
+    as_of = _scalar(url, "select max(as_of) from marts.performance_scores").astimezone(SHANGHAI)
+    assert _only_value(rows) == as_of.replace(tzinfo=UTC).timestamp() * 1000
+
+
+def _check_workflows_unscored(rows, url):
+    expected = _scalar(url, "select count(*) from marts.performance_scores where not workflows_scored")
+    assert _only_value(rows) == expected
+
+
+def _check_ranking(rows, url):
+    """Without the dashboard's filters the table lists every period and unit type (up to 1000 rows)."""
+    expected = Counter(_ranking_row(r) for r in _sql(url, RANKING_SQL))
+    got = Counter(tuple(_norm(row[c]) for c in RANKING_COLUMNS) for row in rows)
+    assert len(rows) == min(sum(expected.values()), 1000)
+    assert not got - expected, "a ranking row that is not in marts.performance_scores"
+    assert {row["grade"] for row in rows} <= GRADES
+
+
+def _check_department_trend(results, url):
+    departments, city = results  # query A: one series per department; query B: the city mean
+    expected = {
+        (_norm(start), name): float(score)
+        for start, name, score in _sql(
+            url,
+            "select period_start, unit_name, avg(score) from marts.performance_scores"
+            " where period_type = 'month' and unit_type = 'department' group by 1, 2",
+        )
+    }
+    got = {(row["period_start"], name): v for row in departments for name, v in row.items() if name != "period_start"}
+    assert {k: v for k, v in got.items() if v is not None and not math.isnan(v)} == pytest.approx(expected)
+    means = dict(
+        _sql(
+            url,
+            "select period_start, avg(score) from marts.performance_scores"
+            " where period_type = 'month' and unit_type = 'department' group by 1",
+        )
+    )
+    assert {row["period_start"]: row["city_mean_score"] for row in city} == pytest.approx(
+        {_norm(k): float(v) for k, v in means.items()}
+    )
+    assert len(means) >= 2, "a trend needs more than one month"
+
+
+def _check_grade_distribution(rows, url):
+    expected = dict(_sql(url, "select grade, count(*) from marts.performance_scores group by 1"))
+    assert {row["grade"]: row["unit_count"] for row in rows} == expected
+    assert set(expected) <= GRADES
+
+
+def _check_department_deductions(rows, url):
+    expected = {
+        name: tuple(float(v) for v in values)
+        for name, *values in _sql(
+            url,
+            f"select unit_name, {', '.join(f'sum({c})' for c in PARTS.values())} from marts.performance_scores"
+            " where unit_type = 'department' group by 1",
+        )
+    }
+    got = {row["unit_name"]: tuple(_num(row[m]) for m in PARTS) for row in rows}
+    assert got.keys() == expected.keys()
+    for name, values in expected.items():
+        assert got[name] == pytest.approx(values), name
+
+
+def _check_county_scores(rows, url):
+    expected = dict(
+        _sql(url, "select unit_name, avg(score) from marts.performance_scores where unit_type = 'county' group by 1")
+    )
+    assert {row["unit_name"]: row["mean_score"] for row in rows} == pytest.approx(
+        {k: float(v) for k, v in expected.items()}
+    )
+
+
+def _check_lowest(rows, url, unit_type: str, name: str, columns: list[str], tie: str):
+    expected = Counter(
+        tuple(_norm(v) for v in row)
+        for row in _sql(
+            url,
+            f"select unit_name, department_name, {', '.join(columns)} from marts.performance_scores"
+            f" where unit_type = '{unit_type}'",
+        )
+    )
+    got = Counter(tuple(_norm(row[c]) for c in [name, "department_name", *columns]) for row in rows)
+    assert rows, f"no {unit_type} scored: the test data should have some"
+    assert len(rows) == min(sum(expected.values()), 1000)
+    assert not got - expected
+    order = [(row["score"], -row[tie]) for row in rows]
+    assert order == sorted(order), "lowest score first"
+
+
+def _check_worst_posts(rows, url):
+    _check_lowest(
+        rows,
+        url,
+        "post",
+        "post_name",
+        ["score", "grade", "nodes_finished", "nodes_over_limit", "rank"],
+        "nodes_over_limit",
+    )
+
+
+def _check_worst_powers(rows, url):
+    columns = ["score", "grade", "cases_completed", "cases_late", "cases_early", "rank"]
+    _check_lowest(rows, url, "power", "power_name", columns, "cases_late")
+
+
+# Each drill-down table: (its columns, SQL giving them in that order from the view, a Python step for
+# the columns the dataset labels in Chinese, the column the table is sorted on, descending).
+DRILL_DOWNS = {
+    "期限扣分明细：超期办结件": (
+        [
+            "department_name",
+            "case_no",
+            "power_name",
+            "accepted_at_local",
+            "completed_at_local",
+            "promised_due_date",
+            "elapsed_wd",
+            "exempt_wd",
+        ],
+        "select department_name, case_no, power_name, accepted_at at time zone 'Asia/Shanghai',"
+        " completed_at at time zone 'Asia/Shanghai', promised_due_date, elapsed_wd, exempt_wd"
+        " from marts.performance_timeliness_cases where counts_as_late",
+        None,
+        "completed_at_local",
+    ),
+    "数据报送扣分明细：超时上传事件": (
+        [
+            "department_name",
+            "record_type_label",
+            "record_key",
+            "occurred_at_local",
+            "first_uploaded_at_local",
+            "delay_hours",
+        ],
+        "select department_name, record_type, record_key, occurred_at at time zone 'Asia/Shanghai',"
+        " first_uploaded_at at time zone 'Asia/Shanghai', delay_hours"
+        " from marts.performance_upload_events where is_late",
+        lambda r: (r[0], RECORD_TYPES.get(r[1], r[1]), *r[2:]),
+        "delay_hours",
+    ),
+    "预警纠错扣分明细：出黄牌与转红牌": (
+        ["on_date", "event_zh", "department_name", "rule_label", "case_no", "card_id", "color_label", "detail"],
+        "select on_date, event_zh, department_name, rule_id || ' ' || rule_name, case_no, card_id, color, detail"
+        " from marts.performance_card_events where true",
+        lambda r: (*r[:6], COLOURS[r[6]], r[7]),
+        "on_date",
+    ),
+    "岗位扣分明细：超时环节": (
+        [
+            "department_name",
+            "post_code",
+            "case_no",
+            "node_name",
+            "handler_account",
+            "started_at_local",
+            "finished_at_local",
+            "limit_wd",
+            "elapsed_wd",
+        ],
+        "select department_name, post_code, case_no, node_name, handler_account,"
+        " started_at at time zone 'Asia/Shanghai', finished_at at time zone 'Asia/Shanghai', limit_wd, elapsed_wd"
+        " from marts.performance_post_nodes where over_limit",
+        None,
+        "finished_at_local",
+    ),
+}
+
+
+def _drill_down_expected(url: str, name: str, where: str = "true", copies: int = 1) -> Counter:
+    _, query, relabel, _ = DRILL_DOWNS[name]
+    rows = [relabel(r) if relabel else r for r in _sql(url, f"{query} and {where}")]
+    counted = Counter(tuple(_norm(v) for v in row) for row in rows)
+    return Counter({row: n * copies for row, n in counted.items()})
+
+
+def _check_drill_down(name: str):
+    def check(rows, url):
+        columns, _, _, order = DRILL_DOWNS[name]
+        # Unfiltered, each event is listed once for its month, its quarter and its year.
+        expected = _drill_down_expected(url, name, copies=3)
+        got = Counter(tuple(_norm(row[c]) for c in columns) for row in rows)
+        assert len(rows) == min(sum(expected.values()), 1000)
+        assert not got - expected, "a row the view does not hold"
+        if len(rows) < 1000:
+            assert got == expected
+        shown = [row[order] for row in rows]
+        assert shown == sorted(shown, reverse=True), f"sorted on {order}, latest / largest first"
+
+    return check
+
+
 CHECKS = {
     # 电子监察总览
     "在办件数": _check_open,
@@ -911,6 +1290,17 @@ CHECKS = {
     "各规则问题数": _check_findings_by_rule,
     "各部门问题数(按规则)": _check_findings_by_department,
     "数据质量问题明细": _check_findings_table,
+    # 绩效评估
+    "评分统计时点": _check_performance_as_of,
+    "督办部分（W1–W3）计分情况": _check_workflows_unscored,
+    RANKING: _check_ranking,
+    TREND: _check_department_trend,
+    "等级分布": _check_grade_distribution,
+    "各部门扣分构成": _check_department_deductions,
+    "县区得分比较": _check_county_scores,
+    "得分最低的岗位": _check_worst_posts,
+    "得分最低的事项": _check_worst_powers,
+    **{name: _check_drill_down(name) for name in DRILL_DOWNS},
 }
 
 
@@ -918,20 +1308,26 @@ def test_every_chart_on_every_dashboard_has_a_check():
     assert sorted(c["slice_name"] for c in all_charts()) == sorted(CHECKS)
 
 
-def _chart_rows(api, server, chart: dict) -> list[dict]:
+def _chart_results(api, server, chart: dict) -> list[list[dict]]:
+    """The rows of each query of the chart's saved query_context (two for a mixed chart)."""
     charts = _charts_by_uuid(api, server)
     chart_id = charts[chart["uuid"]]["id"]
     payload = _get(api, server, f"/api/v1/chart/{chart_id}/data/", force="true")
-    (result,) = payload["result"]
-    assert result.get("error") is None, result.get("error")
-    return result["data"]
+    for result in payload["result"]:
+        assert result.get("error") is None, result.get("error")
+    return [result["data"] for result in payload["result"]]
+
+
+def _chart_rows(api, server, chart: dict) -> list[dict]:
+    (rows,) = _chart_results(api, server, chart)
+    return rows
 
 
 @pytest.mark.parametrize("chart", all_charts(), ids=lambda c: c["slice_name"])
 def test_chart_data_matches_the_mart(api, superset_server, chart):
-    rows = _chart_rows(api, superset_server, chart)
-    assert rows, f"{chart['slice_name']} returned no rows"
-    CHECKS[chart["slice_name"]](rows, superset_server.warehouse_url)
+    results = _chart_results(api, superset_server, chart)
+    assert all(results), f"{chart['slice_name']} returned no rows"
+    CHECKS[chart["slice_name"]](results[0] if len(results) == 1 else results, superset_server.warehouse_url)
 
 
 def _upload_charts_in_department_scope() -> list[tuple[str, dict]]:
@@ -997,3 +1393,104 @@ def test_the_log_and_the_live_lights_tell_the_same_story(api, superset_server):
         "select count(*) from marts.case_timeliness where status is null and completed_at is null",
     )
     assert last["in_progress_eod_total"] == sum(totals.values()) + unlit
+
+
+# --- 绩效评估 with the filters the filter bar sets -------------------------------------------------
+
+
+def _filtered_result(api, server, chart: dict, filters: dict[str, str]) -> dict:
+    """The chart's data with native filters added as the filter bar adds them (extraFormData)."""
+    chart_id = _charts_by_uuid(api, server)[chart["uuid"]]["id"]
+    query_context = json.loads(_get(api, server, f"/api/v1/chart/{chart_id}")["result"]["query_context"])
+    for query in query_context["queries"]:
+        for column, value in filters.items():
+            query["filters"].append({"col": column, "op": "IN", "val": [value], "isExtra": True})
+    response = api.post(f"{server.base_url}/api/v1/chart/data", json=query_context, timeout=60)
+    assert response.status_code == 200, response.text[:500]
+    (result,) = response.json()["result"]
+    assert result.get("error") is None, result.get("error")
+    assert result["rejected_filters"] == [], f"{chart['slice_name']}: a filter does not apply"
+    assert set(filters) <= {f["column"] for f in result["applied_filters"]}
+    return result
+
+
+def _performance_chart(name: str) -> dict:
+    return next(c for c in superset.dashboard_charts(PERFORMANCE) if c["slice_name"] == name)
+
+
+def _latest(url: str, period_type: str) -> date:
+    return _scalar(url, f"select max(period_start) from marts.performance_scores where period_type = '{period_type}'")
+
+
+def test_ranking_by_default_is_the_latest_month_of_departments(api, superset_server):
+    """The ranking as the dashboard opens (周期类型 月度, 周期 the latest month, 单位类型 部门) equals the
+    mart: one row per department, ranked by score (ties share a rank), with score, grade and parts."""
+    url = superset_server.warehouse_url
+    natives = _performance_filters()
+    latest = _latest(url, "month")
+    months = [
+        r[0]
+        for r in _sql(url, "select distinct period_start from marts.performance_scores where period_type = 'month'")
+    ]
+    # 周期 lists the months latest first and takes the first: that is the latest month
+    assert sorted((_period_label("month", m) for m in months), reverse=True)[0] == _period_label("month", latest)
+    defaults = {
+        "period_type_label": natives["周期类型"]["defaultDataMask"]["filterState"]["value"][0],
+        "period_label": _period_label("month", latest),
+        "unit_type_label": natives["单位类型"]["defaultDataMask"]["filterState"]["value"][0],
+    }
+    assert (defaults["period_type_label"], defaults["unit_type_label"]) == ("月度", "部门")
+    rows = _filtered_result(api, superset_server, _performance_chart(RANKING), defaults)["data"]
+    expected = [
+        _ranking_row(r)
+        for r in _sql(
+            url,
+            f"{RANKING_SQL} where period_type = 'month' and unit_type = 'department'"
+            f" and period_start = '{latest}' order by rank, unit_name, department_name",
+        )
+    ]
+    assert expected, "no department scored in the latest month"
+    assert [tuple(_norm(row[c]) for c in RANKING_COLUMNS) for row in rows] == expected
+    # P2: rank 1 is the highest score, ties share a rank (SQL rank()), every department once
+    ranks = dict(
+        _sql(
+            url,
+            "select unit_code, rank() over (order by score desc) from marts.performance_scores"
+            f" where period_type = 'month' and unit_type = 'department' and period_start = '{latest}'",
+        )
+    )
+    assert sorted(row["rank"] for row in rows) == sorted(ranks.values())
+    assert len({row["unit_name"] for row in rows}) == len(rows) == len(ranks)
+
+
+@pytest.mark.parametrize("period_type", ["month", "quarter", "year"])
+@pytest.mark.parametrize("name", list(DRILL_DOWNS))
+def test_period_filters_narrow_the_drill_downs(api, superset_server, name, period_type):
+    """A drill-down under 周期类型 and 周期 lists exactly the events of that period, each once."""
+    url = superset_server.warehouse_url
+    start = _latest(url, period_type)
+    labels = {"month": "月度", "quarter": "季度", "year": "年度"}
+    filters = {"period_type_label": labels[period_type], "period_label": _period_label(period_type, start)}
+    rows = _filtered_result(api, superset_server, _performance_chart(name), filters)["data"]
+    columns = DRILL_DOWNS[name][0]
+    expected = _drill_down_expected(url, name, f"date_trunc('{period_type}', month_start)::date = '{start}'")
+    got = Counter(tuple(_norm(row[c]) for c in columns) for row in rows)
+    if sum(expected.values()) <= 1000:
+        assert got == expected
+    else:
+        assert len(rows) == 1000 and not got - expected
+
+
+def test_department_filter_narrows_the_drill_downs_to_one_department(api, superset_server):
+    url = superset_server.warehouse_url
+    (department,) = _sql(
+        url,
+        "select department_name from marts.performance_card_events group by 1 order by count(*) desc, 1 limit 1",
+    )[0]
+    name = "预警纠错扣分明细：出黄牌与转红牌"
+    start = _latest(url, "year")
+    filters = {"period_type_label": "年度", "period_label": _period_label("year", start), "department_name": department}
+    rows = _filtered_result(api, superset_server, _performance_chart(name), filters)["data"]
+    assert rows and {row["department_name"] for row in rows} == {department}
+    where = f"department_name = '{department}' and date_trunc('year', month_start)::date = '{start}'"
+    assert len(rows) == sum(_drill_down_expected(url, name, where).values())

@@ -32,17 +32,21 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 # Tall enough that a whole dashboard is in view: Superset only renders charts near the viewport
-# (DASHBOARD_VIRTUALIZATION), and 预警纠错 and 数据质量 are the tallest at ≈ 3400 px.
-VIEWPORT = {"width": 1600, "height": 3800}
+# (DASHBOARD_VIRTUALIZATION), and 绩效评估 is the tallest at ≈ 5000 px (预警纠错 and 数据质量 ≈ 3400 px).
+VIEWPORT = {"width": 1600, "height": 5400}
 DASHBOARDS = {
     "supervision-overview": "电子监察总览",
     "realtime-monitoring": "实时监控",
     "supervision-log": "监察日志",
     "early-warning": "预警纠错",
     "data-quality": "数据质量",
+    "performance-evaluation": "绩效评估",
 }
 # The native filters each dashboard's filter bar shows, in order.
-FILTERS = {slug: ["部门"] for slug in DASHBOARDS} | {"data-quality": ["规则", "部门"]}
+FILTERS = {slug: ["部门"] for slug in DASHBOARDS} | {
+    "data-quality": ["规则", "部门"],
+    "performance-evaluation": ["周期类型", "周期", "单位类型", "部门"],
+}
 WARNING_RED = "rgb(217, 54, 62)"  # #D9363E, the conditional formatting of 日历临时计算警示
 
 # Counts pixels of a PNG (base64) that differ from its corner pixel (the chart's background).
@@ -228,3 +232,29 @@ def test_calendar_warning_is_red_exactly_when_cases_are_provisional(browser_page
     colour = number.evaluate("el => getComputedStyle(el).color")
     assert (colour == WARNING_RED) == (shown > 0), f"{shown} shown in {colour}"
     assert page.get_by_text("日历临时计算警示（规则 T1）").first.is_visible()
+
+
+def test_performance_opens_on_the_latest_month_of_departments(browser_page, superset_server):
+    """绩效评估 opens with 月度 / the latest month / 部门 applied: the ranking lists every department once
+    (not every month), and the 督办 note counts the departments whose W1–W3 part is not scored yet."""
+    page = _open(browser_page, superset_server.base_url, "performance-evaluation")
+    with psycopg.connect(superset_server.warehouse_url) as conn:
+        latest = conn.execute(
+            "select max(period_start) from marts.performance_scores where period_type = 'month'"
+        ).fetchone()[0]
+        departments, unscored = conn.execute(
+            "select array_agg(unit_name order by rank, unit_name), count(*) filter (where not workflows_scored)"
+            " from marts.performance_scores where period_type = 'month' and unit_type = 'department'"
+            " and period_start = %s",
+            (latest,),
+        ).fetchone()
+    shown = {
+        name: page.locator(f'[data-test="filter-bar"] [data-test="NATIVE_FILTER-{key}"]').first.inner_text().strip()
+        for name, key in (("周期类型", "period-type"), ("周期", "period"), ("单位类型", "unit-type"))
+    }
+    assert shown == {"周期类型": "月度", "周期": f"{latest.year}年{latest.month:02d}月", "单位类型": "部门"}
+    table = _holder(page, "绩效排名")
+    names = [cell.strip() for cell in table.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+    assert names == departments[:20], "the ranking should list the latest month's departments, best first"
+    note = _holder(page, "督办部分（W1–W3）计分情况").locator(".header-line").first
+    assert int(note.inner_text().replace(",", "").strip()) == unscored
