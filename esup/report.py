@@ -35,7 +35,7 @@ from esup.cli import UsageError
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FONT = "Noto Sans CJK SC"
 PROVISIONAL_NOTE = "预估数据（年度未结束或数据未报齐）"
-SUPERVISION_REPLIES_MISSING = "暂无数据（督办规则未上线）"
+SUPERVISION_REPLIES_MISSING = "暂无数据"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # power categories of the catalogue, in the order of the national template
@@ -570,7 +570,7 @@ def write_workbook(url: str, data: YearData, directory: Path) -> Path:
         ["年报数据", "各部门年度报告数据（marts.annual_disclosure_figures）"],
         ["权力事项分类", "各部门权力事项按类别：年末有效、本年新增、变更、取消"],
         ["绩效得分", "部门与县（市、区）的月度、季度、年度绩效考核得分"],
-        ["督办按时回复", SUPERVISION_REPLIES_MISSING],
+        ["督办按时回复", "本年下达的督办件中，部门最后一次回复在当时有效期限内的件数（W1）"],
     ):
         notes.append(line)
     notes.column_dimensions["A"].width = 16

@@ -82,7 +82,12 @@ def test_one_department_pdf(built_warehouse, tmp_path):
     # table 二 of the national template: the row of 行政许可 ends with the mart's number of decisions
     assert re.search(rf"^\s*行政许可\s+{row['t2_permit_decisions']:,}\s*$", text, re.MULTILINE), text
     assert re.search(rf"^\s*行政事业性收费\s+{row['t2_fees_wan_yuan']:,.4f}\s*$", text, re.MULTILINE), text
-    assert "暂无数据（督办规则未上线）" in text  # W1 not built: unknown, not 0
+    # supervision: tasks, replies on time (W1), complaints received and accepted
+    supervision = (
+        rf"^\s*{row['supervision_tasks']}\s+{row['supervision_replies_on_time']}"
+        rf"\s+{row['complaints_received']}\s+{row['complaints_accepted']}\s*$"
+    )
+    assert re.search(supervision, text, re.MULTILINE), text
     assert f"第 {row['rank']} 名" in text
     for number, page in enumerate(pages, start=1):
         assert "预估" in page, f"page {number} does not say the figures are provisional"

@@ -408,3 +408,26 @@ def test_workflow_expectations_count_the_findings_W1_W2_W3(city):
             (FINAL,),
         ).fetchall()
     assert failing == [("notified_on_time", 2)]
+
+
+def test_the_report_of_the_hand_made_city_P3(city, tmp_path):
+    """SCJGJ's 2026 disclosure PDF carries its exact table 二 cells and, final, no 预估 mark."""
+    import re
+    import subprocess
+
+    from esup import report
+
+    written = report.write_annual_reports(city["warehouse"], 2026, tmp_path)
+    assert sorted(p.name for p in written) == sorted(
+        [report.pdf_name(2026, A), report.pdf_name(2026, B), report.workbook_name(2026)]
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / report.pdf_name(2026, A)), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert re.search(r"^\s*行政许可\s+5\s*$", text, re.MULTILINE), text
+    assert re.search(r"^\s*行政处罚\s+1\s*$", text, re.MULTILINE), text
+    assert re.search(r"^\s*行政事业性收费\s+0\.0650\s*$", text, re.MULTILINE), text
+    assert "第 2 名" in text and "预估" not in text
