@@ -38,6 +38,22 @@ def column_type(column: str) -> str:
     return "text"
 
 
+# power_item.category: the codes of the contract and their Chinese names, in the national template's order
+POWER_CATEGORIES = {
+    "XK": "行政许可",
+    "CF": "行政处罚",
+    "FXK": "非行政许可审批",
+    "ZS": "行政征收",
+    "QZ": "行政强制",
+    "QR": "行政确认",
+    "JF": "行政给付",
+    "JL": "行政奖励",
+    "ZY": "行政征用",
+    "CJ": "行政裁决",
+    "QT": "其他",
+}
+
+
 @dataclass(frozen=True)
 class ExchangeTable:
     name: str

@@ -31,6 +31,7 @@ from psycopg.rows import dict_row
 
 from esup import settings
 from esup.cli import UsageError
+from esup.exchange import POWER_CATEGORIES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FONT = "Noto Sans CJK SC"
@@ -38,21 +39,9 @@ PROVISIONAL_NOTE = "预估数据（年度未结束或数据未报齐）"
 SUPERVISION_REPLIES_MISSING = "暂无数据"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-# power categories of the catalogue, in the order of the national template
-CATEGORIES = {
-    "XK": "行政许可",
-    "CF": "行政处罚",
-    "FXK": "非行政许可审批",
-    "ZS": "行政征收",
-    "QZ": "行政强制",
-    "QR": "行政确认",
-    "JF": "行政给付",
-    "JL": "行政奖励",
-    "ZY": "行政征用",
-    "CJ": "行政裁决",
-    "QT": "其他",
-    "UNKNOWN": "未知",
-}
+# power categories of the catalogue, in the order of the national template; UNKNOWN: a change
+# request for a power the catalogue lacks (annual_disclosure_powers)
+CATEGORIES = {**POWER_CATEGORIES, "UNKNOWN": "未知"}
 
 # (mart column, Chinese header) of each workbook sheet; the query selects exactly these columns
 FIGURES_COLUMNS = (

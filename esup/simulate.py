@@ -48,7 +48,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from esup import pg, settings
-from esup.exchange import ExchangeTable, exchange_ddl, tables_of_kind
+from esup.exchange import POWER_CATEGORIES, ExchangeTable, exchange_ddl, tables_of_kind
 from esup.sources import Source, write_sources
 
 # --------------------------------------------------------------------------------------------
@@ -241,20 +241,8 @@ REQUIRED_POWER_FIELDS = (
     "required_materials",
 )
 
-CATEGORIES = ("XK", "CF", "FXK", "ZS", "QZ", "QR", "JF", "JL", "ZY", "CJ", "QT")
-CATEGORY_NAMES = {
-    "XK": "行政许可",
-    "CF": "行政处罚",
-    "FXK": "非行政许可审批",
-    "ZS": "行政征收",
-    "QZ": "行政强制",
-    "QR": "行政确认",
-    "JF": "行政给付",
-    "JL": "行政奖励",
-    "ZY": "行政征用",
-    "CJ": "行政裁决",
-    "QT": "其他",
-}
+CATEGORIES = tuple(POWER_CATEGORIES)
+CATEGORY_NAMES = POWER_CATEGORIES
 # Relative case volume of a category, and how many of its powers a unit lists.
 CATEGORY_WEIGHT = {
     "XK": 30,
