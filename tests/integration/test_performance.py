@@ -431,3 +431,25 @@ def test_the_report_of_the_hand_made_city_P3(city, tmp_path):
     assert re.search(r"^\s*行政处罚\s+1\s*$", text, re.MULTILINE), text
     assert re.search(r"^\s*行政事业性收费\s+0\.0650\s*$", text, re.MULTILINE), text
     assert "第 2 名" in text and "预估" not in text
+
+
+def test_the_log_counts_tasks_started_and_replies_L(city):
+    """L (S21): tasks the office started itself (T1 on 5 November for SCJGJ, T2 on 20 November for ZJJ,
+    T3 on 4 January 2027) and department replies (T1's on 10 November), per day and for the city."""
+    rows = fetch(
+        city["warehouse"],
+        "select log_date, department_code, supervision_self_initiated, supervision_feedback"
+        " from marts.daily_supervision_log"
+        " where supervision_self_initiated > 0 or supervision_feedback > 0",
+    )
+    assert {(r["log_date"], r["department_code"]): (r["supervision_self_initiated"], r["supervision_feedback"])
+            for r in rows} == {
+        (date(2026, 11, 5), A): (1, 0),
+        (date(2026, 11, 5), "ALL"): (1, 0),
+        (date(2026, 11, 10), A): (0, 1),
+        (date(2026, 11, 10), "ALL"): (0, 1),
+        (date(2026, 11, 20), B): (1, 0),
+        (date(2026, 11, 20), "ALL"): (1, 0),
+        (date(2027, 1, 4), A): (1, 0),
+        (date(2027, 1, 4), "ALL"): (1, 0),
+    }  # fmt: skip
