@@ -9,8 +9,9 @@ One run evaluates the platform at its data-interval end (T4: "now" is never the 
 3. `build_models` runs `dbt build` once for the whole project with `as_of` = data-interval end.
    The case, node and upload marts are kept incrementally (ADR 0006); trigger the DAG with the
    param `full_refresh` = true to rebuild them whole (after changing `upload_deadline_hours`).
-4. `export_worklist` writes the supervision office's card worklist of this run as a CSV file
-   (`ESUP_WORKLIST_DIR`): new cards, cards turning red, corrected, revoked (A1-A4).
+4. `export_worklist` writes the supervision office's worklist of this run as a CSV file
+   (`ESUP_WORKLIST_DIR`): new cards, cards turning red, corrected, revoked (A1-A4), and overdue
+   task replies (W1) and complaint decisions (W2).
 5. `validate_expectations` runs the Great Expectations suites (Q1-Q9) and rebuilds Data Docs.
 6. `check_sources` fails the run, naming them, if any source could not be pulled.
 

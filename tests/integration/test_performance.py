@@ -132,6 +132,7 @@ def build_city(a: str, b: str, legal: str, portal: str, office: str) -> None:
         complaint("K1", A, "2026-11-03"),
         complaint("K2", B, "2026-11-05"),
         complaint("K3", A, "2027-01-04"),
+        complaint("K4", B, "2026-11-09"),  # never decided: due 16 November (W2)
     ])  # fmt: skip
     insert_rows(portal, "complaint_action", [
         {"complaint_no": "K1", "action_seq": 1, "action": "accept", "acted_at": "2026-11-04 10:00+08",
@@ -313,7 +314,7 @@ def test_every_row_names_its_rules_and_whether_it_is_final(city):
 def test_workflow_marts_W1_W2(city):
     """T1 answered before its deadline; T2 (no deadline: 5 WD from Friday 20 November) never answered;
     T3 (Monday 4 January 2027) not yet due. K1 and K2 decided in time, their real-name complainants
-    never notified (due 5 WD after the decision); K3 not yet due."""
+    never notified (due 5 WD after the decision); K3 not yet due; K4 never decided."""
     tasks = {r["task_no"]: (r["deadline"], r["reply_on_time"], r["status"], r["is_deadline_missed"])
              for r in fetch(city["warehouse"], "select * from marts.supervision_tasks")}  # fmt: skip
     assert tasks == {
@@ -330,12 +331,17 @@ def test_workflow_marts_W1_W2(city):
         "K1": ("accept", date(2026, 11, 10), True, date(2026, 11, 11), False),
         "K2": ("reject", date(2026, 11, 12), True, date(2026, 11, 13), False),
         "K3": (None, date(2027, 1, 11), None, None, None),
+        "K4": (None, date(2026, 11, 16), False, None, None),
     }
     findings = fetch(
         city["warehouse"],
         "select rule_id, record_key from marts.data_quality_findings where rule_id like 'W%' order by record_key",
     )
-    assert [(f["rule_id"], f["record_key"]) for f in findings] == [("W2", "K1/notify"), ("W2", "K2/notify")]
+    assert [(f["rule_id"], f["record_key"]) for f in findings] == [
+        ("W2", "K1/notify"),
+        ("W2", "K2/notify"),
+        ("W2", "K4/decision"),
+    ]
 
 
 EXPECTED_FIGURES = {
@@ -361,7 +367,7 @@ EXPECTED_FIGURES = {
         "wd_used_avg": D("8.00"), "promised_wd_avg": D("10.00"),
         "yellow_cards": 0, "red_cards": 0, "cards_revoked": 1,
         "supervision_tasks": 1, "supervision_replies_on_time": 0,
-        "complaints_received": 1, "complaints_accepted": 0,
+        "complaints_received": 2, "complaints_accepted": 0,
         "events_uploaded": 6, "events_late": 1, "score": D("74.00"), "rank": 1,
         "t2_permit_decisions": 3, "t2_penalty_decisions": 0, "t2_enforcement_decisions": 0,
         "t2_fees_wan_yuan": D("0.1800"),
@@ -398,16 +404,17 @@ def test_figures_are_provisional_until_every_source_uploaded_past_the_year_end_P
 
 
 def test_workflow_expectations_count_the_findings_W1_W2_W3(city):
-    """The W suites validate the workflow marts: W2 fails on the two missing notices, W1 and W3 pass."""
+    """The W suites validate the workflow marts: W2 fails on the two missing notices and the missing
+    decision, W1 and W3 pass."""
     outcomes = {o.rule_id: o for o in pipeline.run_expectations(city["warehouse"], FINAL)}
     assert (outcomes["W1"].success, outcomes["W2"].success, outcomes["W3"].success) == (True, False, True)
     with psycopg.connect(city["warehouse"]) as conn:
         failing = conn.execute(
             "select column_name, unexpected_count from quality.expectation_results"
-            " where rule_id = 'W2' and as_of = %s and unexpected_count > 0",
+            " where rule_id = 'W2' and as_of = %s and unexpected_count > 0 order by column_name",
             (FINAL,),
         ).fetchall()
-    assert failing == [("notified_on_time", 2)]
+    assert failing == [("decision_on_time", 1), ("notified_on_time", 2)]
 
 
 def test_the_report_of_the_hand_made_city_P3(city, tmp_path):
@@ -453,3 +460,24 @@ def test_the_log_counts_tasks_started_and_replies_L(city):
         (date(2027, 1, 4), A): (1, 0),
         (date(2027, 1, 4), "ALL"): (1, 0),
     }  # fmt: skip
+
+
+def test_the_worklist_csv_carries_overdue_replies_and_decisions_W1_W2(city, tmp_path):
+    """The first run (5 January) found T2's reply overdue since 28 November and K4's decision since
+    17 November: both reach the office's worklist CSV beside the cards, once (not again on 10 January)."""
+    import csv
+
+    from esup import worklist
+
+    rows = {}
+    for as_of in (EARLY_JANUARY, FINAL):
+        path = worklist.export_worklist(city["warehouse"], as_of, tmp_path)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows[as_of] = [r for r in csv.DictReader(handle) if r["rule_id"].startswith("W")]
+    assert [
+        (r["record_key"], r["action"], r["correction_deadline"], r["action_date"]) for r in rows[EARLY_JANUARY]
+    ] == [
+        ("K4", "decision_overdue", "2026-11-16", "2026-11-17"),
+        ("T2", "reply_overdue", "2026-11-27", "2026-11-28"),
+    ]
+    assert rows[FINAL] == []
