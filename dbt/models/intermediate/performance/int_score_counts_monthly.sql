@@ -2,8 +2,9 @@
 -- month and unit (department, county, post, power): cases completed with a T5 status and those
 -- late without a T9 excuse or early (T5), upload events and late ones (Q1), yellow cards issued and
 -- cards turned red that are neither revoked nor exempt (A1-A4), workflow breaches due (W1-W3),
--- nodes finished and over their limit (T7). A unit has a month's row when it had any case, event,
--- card, task or complaint in that month; a post when it finished a node.
+-- nodes finished and over their limit (T7). A unit has a month's row when it had a case accepted or
+-- completed, an upload event, a card or a workflow breach due in that month (P1 also names tasks and
+-- complaints: they count here through their breaches); a post when it finished a node.
 with case_timeliness as (
 
     select * from {{ ref('case_timeliness') }}
